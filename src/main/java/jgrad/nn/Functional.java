@@ -1,0 +1,185 @@
+package jgrad.nn;
+
+import jgrad.autograd.Tensor;
+import jgrad.tensor.MatMul;
+import jgrad.tensor.Rng;
+import jgrad.tensor.Shapes;
+
+/**
+ * The functional forms of the layers, like {@code torch.nn.functional}: stateless functions of
+ * their inputs and weights. {@link #linear} and {@link #batchNorm} are fused primitives (one pass
+ * forward, one backward) because they sit on the training hot path; the activations are
+ * {@link Tensor}'s own ops.
+ */
+public final class Functional {
+    private Functional() {}
+
+    /**
+     * {@code y = x·Wᵀ + b}.
+     * <pre>
+     *   x: [*, in]   W: [out, in]   b: [out] or null   →   y: [*, out]
+     * </pre>
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        int[] xs = x.shape(), ws = weight.shape();
+        if (ws.length != 2 || xs.length == 0 || xs[xs.length - 1] != ws[1])
+            throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied ("
+                    + (xs.length == 0 ? "scalar" : Shapes.numel(xs) / Math.max(1, xs[xs.length - 1]) + "x" + xs[xs.length - 1])
+                    + " and " + (ws.length == 2 ? ws[1] + "x" + ws[0] : Shapes.str(ws)) + ")");
+        int in = ws[1], out = ws[0], m = x.numel() / in;
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != out))
+            throw new IllegalArgumentException("linear: bias shape " + Shapes.str(bias.shape()) + " does not match weight shape " + Shapes.str(ws));
+        float[] X = x.data(), W = weight.data(), y = new float[m * out];
+        // y[M,out] = X[M,in] · W[out,in]ᵀ
+        MatMul.mm(X, 0, false, W, 0, true, y, 0, m, out, in, false);
+        if (bias != null) {
+            float[] b = bias.data();
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < out; j++) y[i * out + j] += b[j];
+        }
+        int[] ys = xs.clone();
+        ys[ys.length - 1] = out;
+        return Tensor.result("AddmmBackward0", y, ys, dY -> {
+            float[] dX = x.gradBuffer(), dW = weight.gradBuffer(), db = bias == null ? null : bias.gradBuffer();
+            // dX[M,in] += dY[M,out] · W[out,in]
+            if (dX != null) MatMul.mm(dY, 0, false, W, 0, false, dX, 0, m, in, out, true);
+            // dW[out,in] += dY[M,out]ᵀ · X[M,in]
+            if (dW != null) MatMul.mm(dY, 0, true, X, 0, false, dW, 0, out, in, m, true);
+            if (db != null)
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < out; j++) db[j] += dY[i * out + j];
+        }, x, weight, bias);
+    }
+
+    public static Tensor relu(Tensor x) {
+        return x.relu();
+    }
+
+    public static Tensor leakyRelu(Tensor x, float negativeSlope) {
+        return x.leakyRelu(negativeSlope);
+    }
+
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    public static Tensor tanh(Tensor x) {
+        return x.tanh();
+    }
+
+    public static Tensor softmax(Tensor x, int dim) {
+        return x.softmax(dim);
+    }
+
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return x.logSoftmax(dim);
+    }
+
+    /** Flattens dimensions from {@code startDim} on, like {@code torch.flatten(x, startDim)}. */
+    public static Tensor flatten(Tensor x, int startDim) {
+        return x.flatten(startDim);
+    }
+
+    /**
+     * Inverted dropout, as PyTorch: in training each element is zeroed with probability {@code p}
+     * and the survivors are scaled by {@code 1/(1-p)}, so the expected value is unchanged and
+     * evaluation needs no rescaling; when not training it is the identity.
+     */
+    public static Tensor dropout(Tensor x, float p, boolean training, Rng rng) {
+        if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        if (!training || p == 0f) return x;
+        float[] mask = new float[x.numel()];
+        if (p < 1f) {
+            float scale = 1f / (1f - p);
+            for (int i = 0; i < mask.length; i++) mask[i] = rng.uniform() < p ? 0f : scale;
+        }
+        return x.mul(Tensor.of(mask, x.shape()));
+    }
+
+    /**
+     * Batch normalisation over the batch of a [N, C] input:
+     * <pre>
+     *   y = (x - E[x]) / √(Var[x] + eps) · γ + β
+     * </pre>
+     * In training E and Var are the batch's (Var biased, ÷N) and the running statistics are updated
+     * in place, as PyTorch does: {@code running = (1 - momentum)·running + momentum·batch}, with the
+     * unbiased variance (÷(N-1)) for {@code runningVar}. Otherwise the running statistics are used.
+     * {@code weight}/{@code bias} (γ, β: [C]) may be null for no affine transform; running statistics
+     * may be null for none (then batch statistics are always used).
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, float momentum, float eps) {
+        int[] s = x.shape();
+        if (s.length != 2)
+            throw new IllegalArgumentException("batch_norm expects a 2-d input [N, C], got shape " + Shapes.str(s));
+        int n = s[0], c = s[1];
+        for (Tensor t : new Tensor[]{runningMean, runningVar, weight, bias})
+            if (t != null && t.numel() != c)
+                throw new IllegalArgumentException("batch_norm: input has " + c + " channels (shape " + Shapes.str(s)
+                        + ") but a parameter or statistic has shape " + Shapes.str(t.shape()));
+        boolean useBatch = training || runningMean == null;
+        if (useBatch && n <= 1)
+            throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size " + Shapes.str(s));
+        float[] X = x.data(), mean = new float[c], invStd = new float[c];
+        if (useBatch) {
+            double[] sum = new double[c], sq = new double[c];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < c; j++) sum[j] += X[i * c + j];
+            for (int j = 0; j < c; j++) mean[j] = (float) (sum[j] / n);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < c; j++) {
+                    double d = X[i * c + j] - mean[j];
+                    sq[j] += d * d;
+                }
+            for (int j = 0; j < c; j++) invStd[j] = (float) (1.0 / Math.sqrt(sq[j] / n + eps));
+            if (training && runningMean != null) {
+                float[] rm = runningMean.data(), rv = runningVar.data();
+                for (int j = 0; j < c; j++) {
+                    rm[j] = (1 - momentum) * rm[j] + momentum * mean[j];
+                    rv[j] = (1 - momentum) * rv[j] + momentum * (float) (sq[j] / (n - 1));
+                }
+            }
+        } else {
+            float[] rm = runningMean.data(), rv = runningVar.data();
+            for (int j = 0; j < c; j++) {
+                mean[j] = rm[j];
+                invStd[j] = (float) (1.0 / Math.sqrt(rv[j] + eps));
+            }
+        }
+        float[] W = weight == null ? null : weight.data(), B = bias == null ? null : bias.data();
+        float[] xhat = new float[n * c], y = new float[n * c];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                xhat[k] = (X[k] - mean[j]) * invStd[j];
+                y[k] = W == null ? xhat[k] : xhat[k] * W[j] + (B == null ? 0f : B[j]);
+            }
+        return Tensor.result("NativeBatchNormBackward0", y, s, dY -> {
+            float[] dX = x.gradBuffer(), dW = weight == null ? null : weight.gradBuffer(), dB = bias == null ? null : bias.gradBuffer();
+            // in the forward pass this was y = xhat·γ + β with xhat = (x - μ)·invStd
+            double[] sumDy = new double[c], sumDyXhat = new double[c];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < c; j++) {
+                    int k = i * c + j;
+                    sumDy[j] += dY[k];
+                    sumDyXhat[j] += dY[k] * xhat[k];
+                }
+            if (dW != null) for (int j = 0; j < c; j++) dW[j] += (float) sumDyXhat[j];
+            if (dB != null) for (int j = 0; j < c; j++) dB[j] += (float) sumDy[j];
+            if (dX == null) return;
+            float[] g = new float[c], a = new float[c], b = new float[c];
+            for (int j = 0; j < c; j++) {
+                g[j] = (W == null ? 1f : W[j]) * invStd[j];
+                a[j] = (float) (sumDy[j] / n);
+                b[j] = (float) (sumDyXhat[j] / n);
+            }
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < c; j++) {
+                    int k = i * c + j;
+                    // batch statistics depend on x: dx = γ·invStd·(dy - mean(dy) - xhat·mean(dy·xhat));
+                    // running statistics are constants: dx = γ·invStd·dy
+                    dX[k] += useBatch ? g[j] * (dY[k] - a[j] - xhat[k] * b[j]) : g[j] * dY[k];
+                }
+        }, x, weight, bias);
+    }
+}

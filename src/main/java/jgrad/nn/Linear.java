@@ -1,0 +1,51 @@
+package jgrad.nn;
+
+import jgrad.autograd.Tensor;
+import jgrad.tensor.Rng;
+
+/**
+ * A fully connected layer: {@code y = x·Wᵀ + b}.
+ * <pre>
+ *   x: [*, in]  →  y: [*, out]
+ *   weight W: [out, in], initialised U(-1/√in, 1/√in)  (PyTorch's kaiming_uniform_ with a = √5)
+ *   bias   b: [out],     initialised U(-1/√in, 1/√in)
+ * </pre>
+ * <pre>{@code Linear fc1 = new Linear(784, 256);  Tensor h = fc1.forward(x);  // [64,784] → [64,256]}</pre>
+ */
+public final class Linear extends Module {
+    public final Parameter weight;
+    public final Parameter bias;
+    private final int in, out;
+
+    public Linear(int inFeatures, int outFeatures) {
+        this(inFeatures, outFeatures, true, Rng.global());
+    }
+
+    public Linear(int inFeatures, int outFeatures, boolean bias, Rng rng) {
+        if (inFeatures < 0 || outFeatures < 0)
+            throw new IllegalArgumentException("Linear: feature counts must be non-negative, got " + inFeatures + " and " + outFeatures);
+        in = inFeatures;
+        out = outFeatures;
+        // kaiming_uniform_(a=√5): gain = √(2/(1+a²)) = √(1/3), bound = gain·√(3/fan_in) = 1/√fan_in
+        float bound = inFeatures > 0 ? (float) (1.0 / Math.sqrt(inFeatures)) : 0f;
+        weight = registerParameter("weight", uniform(rng, bound, outFeatures, inFeatures));
+        this.bias = bias ? registerParameter("bias", uniform(rng, bound, outFeatures)) : null;
+    }
+
+    private static Tensor uniform(Rng rng, float bound, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) d[i] = rng.uniform(-bound, bound);
+        return t;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Functional.linear(x, weight, bias);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "in_features=" + in + ", out_features=" + out + ", bias=" + (bias != null ? "True" : "False");
+    }
+}

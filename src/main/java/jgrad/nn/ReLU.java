@@ -1,0 +1,11 @@
+package jgrad.nn;
+
+import jgrad.autograd.Tensor;
+
+/** {@code y = max(x, 0)}, element-wise; any shape. */
+public final class ReLU extends Module {
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.relu();
+    }
+}

@@ -1,0 +1,69 @@
+package jgrad.optim;
+
+import java.util.List;
+
+import jgrad.autograd.Tensor;
+
+/**
+ * Adam, exactly PyTorch's {@code torch.optim.Adam} (and, with {@code decoupled}, {@link AdamW}).
+ * For each parameter w with gradient g, at step t = 1, 2, …:
+ * <ol>
+ *   <li>Adam: {@code g ← g + weightDecay·w} (L2 added to the gradient, PyTorch's Adam);
+ *       AdamW: {@code w ← w·(1 - lr·weightDecay)} (decoupled decay)</li>
+ *   <li>{@code m ← β₁·m + (1-β₁)·g},  {@code v ← β₂·v + (1-β₂)·g²}</li>
+ *   <li>amsgrad: {@code v̂ ← max(v̂, v)} and v̂ is used below instead of v</li>
+ *   <li>{@code w ← w - (lr / (1-β₁ᵗ)) · m / (√v / √(1-β₂ᵗ) + eps)}</li>
+ * </ol>
+ * Defaults as PyTorch: β = (0.9, 0.999), eps = 1e-8, weightDecay = 0.
+ * <pre>{@code var opt = new Adam(net.parameters(), 1e-3f, 1e-5f);   // the notebook's 1d}</pre>
+ */
+public class Adam extends Optimizer {
+    private final float beta1, beta2, eps, weightDecay;
+    private final boolean amsgrad, decoupled;
+
+    public Adam(List<? extends Tensor> params, float lr) {
+        this(params, lr, 0f);
+    }
+
+    public Adam(List<? extends Tensor> params, float lr, float weightDecay) {
+        this(params, lr, 0.9f, 0.999f, 1e-8f, weightDecay, false);
+    }
+
+    public Adam(List<? extends Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean amsgrad) {
+        this(params, lr, beta1, beta2, eps, weightDecay, amsgrad, false);
+    }
+
+    Adam(List<? extends Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean amsgrad, boolean decoupled) {
+        super(params, lr);
+        if (!(beta1 >= 0f && beta1 < 1f)) throw new IllegalArgumentException("Invalid beta parameter at index 0: " + beta1);
+        if (!(beta2 >= 0f && beta2 < 1f)) throw new IllegalArgumentException("Invalid beta parameter at index 1: " + beta2);
+        if (!(eps >= 0f)) throw new IllegalArgumentException("Invalid epsilon value: " + eps);
+        if (!(weightDecay >= 0f)) throw new IllegalArgumentException("Invalid weight_decay value: " + weightDecay);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.amsgrad = amsgrad;
+        this.decoupled = decoupled;
+    }
+
+    @Override
+    protected void update(int index, float[] w, float[] g) {
+        int n = w.length;
+        float[] step = state(index, "step", 1);
+        float[] m = state(index, "exp_avg", n), v = state(index, "exp_avg_sq", n);
+        float[] vmax = amsgrad ? state(index, "max_exp_avg_sq", n) : null;
+        float t = ++step[0];
+        float bc1 = 1f - (float) Math.pow(beta1, t), bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, t));
+        float stepSize = lr / bc1, l2 = decoupled ? 0f : weightDecay, shrink = decoupled ? 1f - lr * weightDecay : 1f;
+        for (int i = 0; i < n; i++) {
+            float wi = w[i] * shrink;
+            float gi = g[i] + l2 * wi;
+            m[i] = beta1 * m[i] + (1f - beta1) * gi;
+            v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;
+            float vi = v[i];
+            if (vmax != null) vi = vmax[i] = Math.max(vmax[i], vi);
+            w[i] = wi - stepSize * m[i] / ((float) Math.sqrt(vi) / bc2Sqrt + eps);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package jgrad.tensor;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import java.util.function.IntConsumer;
+
+/**
+ * The fixed thread pool that kernels split their work across. Its size is the number of cores
+ * unless the system property {@code jgrad.threads} or {@link #setThreads} says otherwise.
+ *
+ * <p>Kernels give each task a fixed, disjoint block of the output and do the same arithmetic in
+ * the same order whatever thread runs it, so results with the same thread count are bit-identical
+ * run to run.
+ */
+public final class Parallel {
+    private static volatile int threads = Integer.getInteger("jgrad.threads", Runtime.getRuntime().availableProcessors());
+    private static volatile ForkJoinPool pool;
+
+    private Parallel() {}
+
+    public static int threads() {
+        return threads;
+    }
+
+    /** Sets the number of threads kernels use (at least 1). */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
+        if (n != threads) {
+            ForkJoinPool old = pool;
+            pool = null;
+            threads = n;
+            if (old != null) old.shutdown();
+        }
+    }
+
+    /** Runs {@code body} for each task index in {@code [0, tasks)}, in parallel when there are threads to spare. */
+    public static void run(int tasks, IntConsumer body) {
+        if (tasks <= 1 || threads == 1) {
+            for (int t = 0; t < tasks; t++) body.accept(t);
+            return;
+        }
+        ForkJoinPool p = pool;
+        if (p == null) {
+            synchronized (Parallel.class) {
+                if (pool == null) pool = new ForkJoinPool(threads);
+                p = pool;
+            }
+        }
+        if (java.util.concurrent.ForkJoinTask.getPool() == p) { // already inside a kernel task: no nested splitting
+            for (int t = 0; t < tasks; t++) body.accept(t);
+            return;
+        }
+        p.invoke(new RecursiveAction() {
+            @Override
+            protected void compute() {
+                RecursiveAction[] parts = new RecursiveAction[tasks];
+                for (int t = 0; t < tasks; t++) {
+                    int task = t;
+                    parts[t] = new RecursiveAction() {
+                        @Override
+                        protected void compute() {
+                            body.accept(task);
+                        }
+                    };
+                }
+                invokeAll(parts);
+            }
+        });
+    }
+}

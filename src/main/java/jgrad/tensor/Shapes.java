@@ -1,0 +1,149 @@
+package jgrad.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Shape arithmetic shared by every op: element counts, broadcasting, and the (outer, n, inner)
+ * split that turns a reduction over one dimension of a row-major array into three plain loops.
+ */
+public final class Shapes {
+    private Shapes() {}
+
+    /** Number of elements of {@code shape}; 1 for a scalar (rank 0). */
+    public static int numel(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + str(shape));
+            n *= d;
+        }
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
+        return (int) n;
+    }
+
+    /** PyTorch's spelling of a shape, e.g. {@code [64, 784]}. */
+    public static String str(int[] shape) {
+        return Arrays.toString(shape);
+    }
+
+    /** Resolves a possibly negative dimension index against {@code rank}, as PyTorch does. */
+    public static int dim(int dim, int rank) {
+        int d = dim < 0 ? dim + rank : dim;
+        if (d < 0 || d >= Math.max(rank, 1) || (rank == 0 && dim != 0 && dim != -1))
+            throw new IndexOutOfBoundsException("dimension " + dim + " out of range for a tensor of rank " + rank
+                    + " (expected to be in range of [" + (-Math.max(rank, 1)) + ", " + (Math.max(rank, 1) - 1) + "])");
+        return d;
+    }
+
+    /** Product of the dimensions before {@code dim}. */
+    public static int outer(int[] shape, int dim) {
+        int n = 1;
+        for (int i = 0; i < dim; i++) n *= shape[i];
+        return n;
+    }
+
+    /** Product of the dimensions after {@code dim}. */
+    public static int inner(int[] shape, int dim) {
+        int n = 1;
+        for (int i = dim + 1; i < shape.length; i++) n *= shape[i];
+        return n;
+    }
+
+    /** {@code shape} with dimension {@code dim} removed, or set to 1 when {@code keepdim}. */
+    public static int[] reduced(int[] shape, int dim, boolean keepdim) {
+        if (keepdim) {
+            int[] s = shape.clone();
+            s[dim] = 1;
+            return s;
+        }
+        int[] s = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) if (i != dim) s[j++] = shape[i];
+        return s;
+    }
+
+    /**
+     * The shape two operands broadcast to under NumPy/PyTorch rules: align from the right, each pair
+     * of sizes equal or one of them 1.
+     */
+    public static int[] broadcast(int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1)
+                throw new IllegalArgumentException("shapes " + str(a) + " and " + str(b)
+                        + " cannot be broadcast: size " + da + " vs " + db + " at dimension " + i);
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /** Copies {@code src} (shape {@code from}) to a new array of the broadcast shape {@code to}. */
+    public static float[] expand(float[] src, int[] from, int[] to) {
+        int n = numel(to);
+        float[] out = new float[n];
+        if (src.length == 1) {
+            Arrays.fill(out, src[0]);
+            return out;
+        }
+        int[] stride = broadcastStrides(from, to);
+        int rank = to.length;
+        int[] idx = new int[rank];
+        int off = 0;
+        for (int i = 0; i < n; i++) {
+            out[i] = src[off];
+            for (int d = rank - 1; d >= 0; d--) {
+                idx[d]++;
+                off += stride[d];
+                if (idx[d] < to[d]) break;
+                off -= stride[d] * to[d];
+                idx[d] = 0;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The adjoint of {@link #expand}: sums {@code g} (shape {@code from}, the broadcast shape) down to
+     * shape {@code to}. This is how a broadcast operand receives its gradient.
+     */
+    public static float[] sumTo(float[] g, int[] from, int[] to) {
+        if (Arrays.equals(from, to)) return g;
+        float[] out = new float[numel(to)];
+        if (out.length == 1) {
+            double s = 0;
+            for (float v : g) s += v;
+            out[0] = (float) s;
+            return out;
+        }
+        int[] stride = broadcastStrides(to, from);
+        int rank = from.length;
+        int[] idx = new int[rank];
+        int off = 0;
+        for (int i = 0; i < g.length; i++) {
+            out[off] += g[i];
+            for (int d = rank - 1; d >= 0; d--) {
+                idx[d]++;
+                off += stride[d];
+                if (idx[d] < from[d]) break;
+                off -= stride[d] * from[d];
+                idx[d] = 0;
+            }
+        }
+        return out;
+    }
+
+    /** Strides into a row-major array of shape {@code small}, with 0 wherever it broadcasts in {@code big}. */
+    private static int[] broadcastStrides(int[] small, int[] big) {
+        int rank = big.length;
+        int[] stride = new int[rank];
+        int s = 1;
+        for (int i = rank - 1; i >= 0; i--) {
+            int j = i - (rank - small.length);
+            int d = j < 0 ? 1 : small[j];
+            stride[i] = d == 1 ? 0 : s;
+            s *= d;
+        }
+        return stride;
+    }
+}

@@ -1,0 +1,86 @@
+package jgrad.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** Every matmul kernel and the façade against the naive triple loop, over all small shapes (zero included). */
+class MatMulTest {
+    private static float[] random(Rng rng, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = rng.normal();
+        return a;
+    }
+
+    /** C = op(A)·op(B) by definition, in double. */
+    private static double[] naive(float[] a, boolean ta, float[] b, boolean tb, int m, int n, int k) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double) (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+                c[i * n + j] = s;
+            }
+        return c;
+    }
+
+    private static void assertClose(double[] want, float[] got, float[] base, String what) {
+        for (int i = 0; i < want.length; i++) {
+            double w = want[i] + (base == null ? 0 : base[i]);
+            assertEquals(w, got[i], 1e-4 * Math.max(1, Math.abs(w)), what + " element " + i);
+        }
+    }
+
+    @Test
+    void kernelsMatchNaiveOnAllSmallShapes() {
+        Rng rng = new Rng(1);
+        for (int m = 0; m <= 9; m++)
+            for (int n = 0; n <= 2 * MatMul.VL + 3; n++)
+                for (int k = 0; k <= 5; k++)
+                    for (int ta = 0; ta < 2; ta++) {
+                        float[] a = random(rng, m * k), b = random(rng, k * n), c0 = random(rng, m * n);
+                        double[] want = naive(a, ta == 1, b, false, m, n, k);
+                        int rs = ta == 1 ? 1 : k, cs = ta == 1 ? m : 1;
+                        float[] s = c0.clone(), v = c0.clone();
+                        MatMul.scalarBlock(a, 0, rs, cs, b, 0, s, 0, 0, m, 0, n, n, k);
+                        MatMul.simdBlock(a, 0, rs, cs, b, 0, v, 0, 0, m, 0, n, n, k);
+                        String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + (ta == 1);
+                        assertClose(want, s, c0, "scalar " + what);
+                        assertClose(want, v, c0, "simd " + what);
+                    }
+    }
+
+    @Test
+    void facadeMatchesNaiveForEveryTransposeAndSize() {
+        Rng rng = new Rng(2);
+        int[][] shapes = {{0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {1, 1, 1}, {5, 7, 3}, {64, 256, 784}, {64, 10, 128},
+                {256, 784, 64}, {13, 33, 17}, {100, 37, 70}};
+        for (int[] s : shapes)
+            for (int ta = 0; ta < 2; ta++)
+                for (int tb = 0; tb < 2; tb++)
+                    for (int acc = 0; acc < 2; acc++) {
+                        int m = s[0], n = s[1], k = s[2];
+                        float[] a = random(rng, m * k), b = random(rng, k * n), c = random(rng, m * n), base = c.clone();
+                        MatMul.mm(a, 0, ta == 1, b, 0, tb == 1, c, 0, m, n, k, acc == 1);
+                        assertClose(naive(a, ta == 1, b, tb == 1, m, n, k), c, acc == 1 ? base : null,
+                                "mm " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc);
+                    }
+    }
+
+    @Test
+    void sameInputsGiveBitIdenticalResultsAcrossThreadCounts() {
+        Rng rng = new Rng(3);
+        int m = 64, n = 256, k = 784;
+        float[] a = random(rng, m * k), b = random(rng, k * n), c1 = new float[m * n], c2 = new float[m * n];
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            MatMul.mm(a, 0, false, b, 0, true, c1, 0, m, n, k, false);
+            Parallel.setThreads(2);
+            MatMul.mm(a, 0, false, b, 0, true, c2, 0, m, n, k, false);
+        } finally {
+            Parallel.setThreads(before);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c1, c2);
+    }
+}
