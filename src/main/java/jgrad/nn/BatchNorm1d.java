@@ -44,7 +44,7 @@ public final class BatchNorm1d extends Module {
 
     @Override
     protected String extraRepr() {
-        return features + ", eps=" + eps + ", momentum=" + momentum + ", affine=" + (weight != null ? "True" : "False")
+        return features + ", eps=" + repr(eps) + ", momentum=" + repr(momentum) + ", affine=" + (weight != null ? "True" : "False")
                 + ", track_running_stats=True";
     }
 }

@@ -28,6 +28,6 @@ public final class Dropout extends Module {
 
     @Override
     protected String extraRepr() {
-        return "p=" + p + ", inplace=False";
+        return "p=" + repr(p) + ", inplace=False";
     }
 }

@@ -154,6 +154,16 @@ public abstract class Module {
         return "";
     }
 
+    /** A float as Python prints it ({@code 1e-05}, {@code 0.1}), for {@link #extraRepr()}. */
+    protected static String repr(float v) {
+        String s = Float.toString(v);
+        int e = s.indexOf('E');
+        if (e < 0) return s;
+        String mantissa = s.substring(0, e).replaceAll("\\.0$", "");
+        int exp = Integer.parseInt(s.substring(e + 1));
+        return mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+    }
+
     /** PyTorch's module repr: {@code Net(\n  (fc1): Linear(in_features=784, out_features=256, bias=True)\n)}. */
     @Override
     public String toString() {

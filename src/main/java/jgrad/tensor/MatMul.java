@@ -45,11 +45,8 @@ public final class MatMul {
         float[] panel = b;
         int pOff = bOff;
         if (transB) {
-            panel = new float[k * n];
+            panel = transpose(b, bOff, n, k, PANEL.get().ensure(k * n));
             pOff = 0;
-            // in: B[N,K] → panel[K,N]
-            for (int j = 0; j < n; j++)
-                for (int p = 0; p < k; p++) panel[p * n + j] = b[bOff + j * k + p];
         }
         int rsA = transA ? 1 : k, csA = transA ? m : 1;
         float[] fb = panel;
@@ -75,6 +72,37 @@ public final class MatMul {
                 if (j0 < j1) kernel(simd, a, aOff, rsA, csA, fb, fpOff, c, cOff, 0, m, j0, j1, n, k);
             });
         }
+    }
+
+    /** A per-thread scratch array for packed panels, grown as needed, so steady-state training does not allocate. */
+    private static final class Scratch {
+        float[] buf = new float[0];
+
+        float[] ensure(int n) {
+            if (buf.length < n) buf = new float[n];
+            return buf;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> PANEL = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * out[C,R] = in[R,C]ᵀ (in at offset {@code off}), in 16×16 tiles so both the reads and the writes
+     * stay within a few cache lines.
+     */
+    static float[] transpose(float[] in, int off, int rows, int cols, float[] out) {
+        final int T = 16;
+        for (int r0 = 0; r0 < rows; r0 += T) {
+            int r1 = Math.min(rows, r0 + T);
+            for (int c0 = 0; c0 < cols; c0 += T) {
+                int c1 = Math.min(cols, c0 + T);
+                for (int r = r0; r < r1; r++) {
+                    int src = off + r * cols;
+                    for (int c = c0; c < c1; c++) out[c * rows + r] = in[src + c];
+                }
+            }
+        }
+        return out;
     }
 
     private static void kernel(boolean simd, float[] a, int aOff, int rsA, int csA, float[] b, int bOff,

@@ -1,0 +1,139 @@
+package jgrad.data;
+
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jgrad.autograd.Tensor;
+
+/**
+ * Iterates over an {@link ImageDataset} in mini-batches of transformed float tensors, like
+ * {@code torch.utils.data.DataLoader(dataset, batch_size, shuffle, drop_last)}.
+ *
+ * <ul>
+ *   <li><b>Shapes:</b> each {@link Batch} has inputs {@code [B, 1, rows, cols]} and labels {@code [B]};
+ *       B = batch size except possibly for the last batch ({@code dropLast} drops it instead).</li>
+ *   <li><b>Epochs:</b> each call of {@link #iterator()} (each for-each loop) is the next epoch.
+ *       With {@code shuffle}, epoch {@code e} visits every sample exactly once in a Fisher–Yates
+ *       permutation drawn from a {@link SplittableRandom} seeded from {@code (seed, e)}: the same
+ *       seed gives the same order on every machine, a new epoch a new order. This is not
+ *       PyTorch's generator, so the order differs from PyTorch's for the same seed.</li>
+ *   <li><b>Transform:</b> evaluated once per uint8 value into a 256-entry table; a batch is then
+ *       filled by table lookup ({@code inputs[b, 0, r, c] = table[pixel]}).</li>
+ *   <li><b>Prefetch:</b> one daemon thread makes the next batch (at most two ahead) while the
+ *       training step runs. An exception in it is rethrown from {@code next()}. Leaving a loop
+ *       early is safe: the thread stops when the iterator is closed or garbage-collected.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * ImageDataset train = FashionMNIST.load(true), test = FashionMNIST.load(false);
+ * Transform t = Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f));
+ * DataLoader loader = new DataLoader(train, 64, true, 42, false, t);
+ * for (int epoch = 0; epoch < 10; epoch++)
+ *     for (Batch b : loader) { ... b.inputs() ... b.labels() ... }   // 938 batches of [64, 1, 28, 28]
+ * Batch all = new DataLoader(test, 1, false, 0, false, t).fullBatch();  // [10000, 1, 28, 28]
+ * }</pre>
+ */
+public final class DataLoader implements Iterable<Batch> {
+    /** An epoch's batches; close it to stop prefetching when leaving a loop early. */
+    public interface BatchIterator extends Iterator<Batch>, AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private final ImageDataset dataset;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final boolean dropLast;
+    private final float[] table;
+    private final AtomicInteger nextEpoch = new AtomicInteger();
+
+    /**
+     * @param batchSize samples per batch, at least 1
+     * @param shuffle   a new seeded permutation each epoch, else dataset order
+     * @param seed      seeds the permutations; ignored without {@code shuffle}
+     * @param dropLast  drop a final batch smaller than {@code batchSize}
+     * @param transform applied to every pixel, e.g. {@code Transforms.toTensor()}
+     */
+    public DataLoader(ImageDataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast, Transform transform) {
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        this.dataset = Objects.requireNonNull(dataset);
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.dropLast = dropLast;
+        this.table = transform.lookupTable();
+    }
+
+    /** Batches per epoch: {@code floor(n / batchSize)} with {@code dropLast}, else {@code ceil}. */
+    public int size() {
+        int n = dataset.size();
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    /** The epoch the next {@link #iterator()} will produce (0 at first). */
+    public int epoch() {
+        return nextEpoch.get();
+    }
+
+    /** Makes the next {@link #iterator()} produce epoch {@code epoch}, e.g. when resuming training. */
+    public void setEpoch(int epoch) {
+        if (epoch < 0) throw new IllegalArgumentException("epoch must be non-negative, got " + epoch);
+        nextEpoch.set(epoch);
+    }
+
+    /** The batches of the next epoch, made ahead on a background thread. */
+    @Override
+    public BatchIterator iterator() {
+        int[] order = order(nextEpoch.getAndIncrement());
+        int n = dataset.size();
+        return new Prefetcher(size(), b -> gather(order, b * batchSize, Math.min(n, (b + 1) * batchSize)));
+    }
+
+    /** The whole dataset as one batch, in dataset order, on the calling thread (for evaluation). */
+    public Batch fullBatch() {
+        return gather(identity(), 0, dataset.size());
+    }
+
+    /** The sample order of {@code epoch}: a permutation if shuffling, else 0..n-1. */
+    private int[] order(int epoch) {
+        int[] order = identity();
+        if (shuffle) {
+            var rng = new SplittableRandom(seed ^ mix(epoch + 1L));
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        return order;
+    }
+
+    private int[] identity() {
+        int[] order = new int[dataset.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        return order;
+    }
+
+    /** MurmurHash3's finaliser, so neighbouring epochs seed unrelated streams. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    private Batch gather(int[] order, int from, int to) {
+        int b = to - from, rows = dataset.rows(), cols = dataset.cols(), n = rows * cols;
+        byte[] pixels = dataset.pixels, labels = dataset.labels;
+        float[] x = new float[b * n], y = new float[b];
+        for (int k = 0; k < b; k++) {
+            int i = order[from + k];
+            for (int p = 0, src = i * n, dst = k * n; p < n; p++) x[dst + p] = table[pixels[src + p] & 0xFF];
+            y[k] = labels[i] & 0xFF;
+        }
+        return new Batch(Tensor.of(x, b, 1, rows, cols), Tensor.of(y, b));
+    }
+}

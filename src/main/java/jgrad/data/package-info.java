@@ -1,0 +1,22 @@
+/**
+ * Datasets and data loading, after {@code torchvision.datasets}, {@code torchvision.transforms}
+ * and {@code torch.utils.data.DataLoader}.
+ *
+ * <ul>
+ *   <li>{@link jgrad.data.FashionMNIST} and {@link jgrad.data.MNIST} find (or download and verify)
+ *       their IDX files as {@link jgrad.data.DataSource} describes and load an
+ *       {@link jgrad.data.ImageDataset} of uint8 images;</li>
+ *   <li>{@link jgrad.data.Transforms} builds the per-pixel {@link jgrad.data.Transform} (ToTensor,
+ *       Normalize, Compose);</li>
+ *   <li>{@link jgrad.data.DataLoader} yields shuffled, prefetched {@link jgrad.data.Batch}es of
+ *       float tensors.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * ImageDataset train = FashionMNIST.load(true);
+ * var loader = new DataLoader(train, 64, true, 0, false,
+ *         Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f)));
+ * for (Batch b : loader) model.forward(b.inputs());
+ * }</pre>
+ */
+package jgrad.data;
