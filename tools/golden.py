@@ -236,6 +236,7 @@ def modules():
     C.append(module_case("batchnorm1d_train", "BatchNorm1d", bn, r.randn(6, 4) * 2 + 1, dict(bnp, training=True),
                          state_before=before))
     C[-1]["state_after"] = bn_state(bn)
+    bn.zero_grad()  # the eval case records its own gradients, not the sum with the train case's
     bn.eval()
     x_eval = r.randn(6, 4) * 2 + 1
     c = module_case("batchnorm1d_eval", "BatchNorm1d", bn, x_eval, dict(bnp, training=False, running_stats_from="batchnorm1d_train"))
@@ -248,6 +249,7 @@ def modules():
     C.append(module_case("batchnorm1d_train_affine", "BatchNorm1d", bn, r.randn(6, 4) * 3 - 2, dict(bnp, training=True),
                          state_before=before))
     C[-1]["state_after"] = bn_state(bn)
+    bn.zero_grad()  # the eval case records its own gradients, not the sum with the train case's
     bn.eval()
     c = module_case("batchnorm1d_eval_affine", "BatchNorm1d", bn, r.randn(6, 4), dict(bnp, training=False, running_stats_from="batchnorm1d_train_affine"))
     c["inputs"]["running_mean"], c["inputs"]["running_var"] = T(bn.running_mean), T(bn.running_var)

@@ -730,8 +730,9 @@ public class Tensor {
                 for (int k = 0; k < n; k++) m = Math.max(m, data[base + k * inner]);
                 double s = 0;
                 for (int k = 0; k < n; k++) s += Math.exp(data[base + k * inner] - m);
-                float lse = m + (float) Math.log(s);
-                for (int k = 0; k < n; k++) out[base + k * inner] = data[base + k * inner] - lse;
+                // (x - max) - log Σ, in that order: folding max into one float first loses digits when max is large
+                float logSum = (float) Math.log(s);
+                for (int k = 0; k < n; k++) out[base + k * inner] = (data[base + k * inner] - m) - logSum;
             }
         return result("LogSoftmaxBackward0", out, shape, g -> {
             // in the forward pass this was y = x - lse(x); dx = g - softmax(x)·Σg

@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jgrad exercise 1b}: the notebook's manual forward/backward pass, printed as the notebook prints it. */
 @Command(name = "exercise", mixinStandardHelpOptions = true,
-        description = {"Runs one of the notebook's exercises and prints what the notebook prints.",
+        description = {"Runs the notebook's exercise 1b and prints what the notebook prints.",
                 "1b: 5-3-2-1 network, manual forward and backward pass, one SGD step, checked against autograd."})
 final class ExerciseCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EXERCISE", description = "Which exercise: 1b (1c and 1d are `jgrad train --model simple|complex`).")

@@ -16,8 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jgrad seed}: the whole notebook (1b, 1c, 1d) and a table of jgrad's results beside the notebook's. */
 @Command(name = "seed", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the notebook's exercises 1b, 1c and 1d on real Fashion-MNIST with the notebook's settings",
-                "and prints jgrad's results beside the notebook's, then the comparison of the two networks."})
+        description = {"Runs the whole notebook (1b, 1c, 1d) and prints jgrad's results beside the notebook's.",
+                "1c and 1d train on real Fashion-MNIST with the notebook's settings; the comparison of the two networks follows."})
 final class SeedCommand implements Callable<Integer> {
     @Option(names = {"-e", "--epochs"}, defaultValue = "10", description = "Epochs for 1c and 1d (default: ${DEFAULT-VALUE}, the notebook's).")
     int epochs;

@@ -17,8 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jgrad train}: the notebook's 1c/1d training on real Fashion-MNIST, with every setting overridable. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a notebook network on real Fashion-MNIST and prints the notebook's outputs:",
-                "per-epoch loss, test accuracy, cross-entropy on the training and test sets.",
+        description = {"Trains the notebook's 1c or 1d network on real Fashion-MNIST.",
+                "Prints what the notebook prints: per-epoch loss, test accuracy, cross-entropy on the training and test sets.",
                 "Presets: simple = exercise 1c (784-256-128-10 ReLU, SGD lr 0.01);",
                 "         complex = exercise 1d (784-512-256-128-10, BatchNorm1d, LeakyReLU 0.2, Adam lr 1e-3, wd 1e-5)."})
 final class TrainCommand implements Callable<Integer> {

@@ -1,7 +1,6 @@
 package jgrad.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,23 +14,32 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  *
  * Backward passes need all three forms: for {@code y = x·Wᵀ} the forward is (N,T), {@code dX = dY·W}
- * is (N,N) and {@code dW = dYᵀ·X} is (T,N). A transposed B is packed once into a [K,N] panel so every
- * variant runs the same micro-kernel, whose inner loop streams contiguous rows of B.
+ * is (N,N) and {@code dW = dYᵀ·X} is (T,N).
+ *
+ * <p>How: C is cut into strips {@link #NR} columns wide. Each task packs a strip of op(B) into a
+ * contiguous [K, NR] panel (zero-padded past N, so the micro-kernel never branches on width), then
+ * sweeps it with MR×NR register tiles: MR rows of C live in MR·NR/VL vector accumulators while p runs
+ * over K, each B vector loaded feeding MR fused multiply-adds. The panel (K·NR floats, 200 KB for
+ * K = 784) stays in L2 while every row block of A passes over it. Each C element is computed by one
+ * task in a fixed order, so results do not depend on the thread count.
  *
  * <p>The SIMD kernel uses {@code jdk.incubator.vector}; {@code -Djgrad.simd=false} selects the
- * scalar twin, which does the same loops one float at a time.
+ * scalar twin, which packs the same panels and runs the same loops one float at a time.
  */
 public final class MatMul {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int VL = S.length();
-    /** Below this many multiply-adds a single thread is faster than waking the pool. */
-    private static final long PARALLEL_MIN_WORK = 1 << 16;
+    /** Vectors per register tile row, and the strip width in floats. */
+    private static final int NV = 4, NR = NV * VL;
+    /** Rows per register tile. */
     private static final int MR = 4;
-
-    private MatMul() {}
+    /** Below this many multiply-adds a single thread is faster than waking the pool. */
+    private static final long PARALLEL_MIN_WORK = 1 << 17;
 
     /** True unless {@code -Djgrad.simd=false} turned the Vector API kernels off. */
     public static final boolean SIMD = !"false".equalsIgnoreCase(System.getProperty("jgrad.simd"));
+
+    private MatMul() {}
 
     /**
      * {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}. Offsets let callers
@@ -39,176 +47,157 @@ public final class MatMul {
      */
     public static void mm(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                           float[] c, int cOff, int m, int n, int k, boolean accumulate) {
+        mm(SIMD, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, accumulate);
+    }
+
+    /** {@link #mm} with the kernel chosen by the caller (tests run both twins through here). */
+    static void mm(boolean simd, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                   float[] c, int cOff, int m, int n, int k, boolean accumulate) {
         if (m == 0 || n == 0) return;
-        if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
-        if (k == 0) return;
-        float[] panel = b;
-        int pOff = bOff;
-        if (transB) {
-            panel = transpose(b, bOff, n, k, PANEL.get().ensure(k * n));
-            pOff = 0;
+        if (k == 0) {
+            if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
+            return;
         }
-        int rsA = transA ? 1 : k, csA = transA ? m : 1;
-        float[] fb = panel;
-        int fpOff = pOff;
-        boolean simd = SIMD && n >= VL;
-        long work = (long) m * n * k;
-        int threads = work < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
-        int rowBlocks = (m + MR - 1) / MR;
+        Operands o = new Operands(simd, a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, transB ? 1 : n, transB ? k : 1,
+                c, cOff, m, n, k, accumulate);
+        int strips = (n + NR - 1) / NR, rowBlocks = (m + MR - 1) / MR;
+        int threads = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
         if (threads == 1) {
-            kernel(simd, a, aOff, rsA, csA, fb, fpOff, c, cOff, 0, m, 0, n, n, k);
-        } else if (rowBlocks >= 2 * threads) {
+            for (int s = 0; s < strips; s++) o.strip(s, 0, m);
+        } else if (strips >= 2 * threads || strips >= rowBlocks) {
+            Parallel.run(threads, t -> {
+                for (int s = t; s < strips; s += threads) o.strip(s, 0, m);
+            });
+        } else {
             int per = (rowBlocks + threads - 1) / threads;
             Parallel.run(threads, t -> {
                 int i0 = Math.min(m, t * per * MR), i1 = Math.min(m, (t + 1) * per * MR);
-                if (i0 < i1) kernel(simd, a, aOff, rsA, csA, fb, fpOff, c, cOff, i0, i1, 0, n, n, k);
-            });
-        } else {
-            int unit = simd ? 2 * VL : 16;
-            int colBlocks = (n + unit - 1) / unit;
-            int per = (colBlocks + threads - 1) / threads;
-            Parallel.run(threads, t -> {
-                int j0 = Math.min(n, t * per * unit), j1 = Math.min(n, (t + 1) * per * unit);
-                if (j0 < j1) kernel(simd, a, aOff, rsA, csA, fb, fpOff, c, cOff, 0, m, j0, j1, n, k);
+                for (int s = 0; s < strips && i0 < i1; s++) o.strip(s, i0, i1);
             });
         }
     }
 
     /** A per-thread scratch array for packed panels, grown as needed, so steady-state training does not allocate. */
-    private static final class Scratch {
-        float[] buf = new float[0];
-
-        float[] ensure(int n) {
-            if (buf.length < n) buf = new float[n];
-            return buf;
-        }
-    }
-
-    private static final ThreadLocal<Scratch> PANEL = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /**
-     * out[C,R] = in[R,C]ᵀ (in at offset {@code off}), in 16×16 tiles so both the reads and the writes
-     * stay within a few cache lines.
+     * One multiply's operands. A(i,p) = a[aOff + i·rsA + p·csA]; B(p,j) = b[bOff + p·rsB + j·csB].
      */
-    static float[] transpose(float[] in, int off, int rows, int cols, float[] out) {
-        final int T = 16;
-        for (int r0 = 0; r0 < rows; r0 += T) {
-            int r1 = Math.min(rows, r0 + T);
-            for (int c0 = 0; c0 < cols; c0 += T) {
-                int c1 = Math.min(cols, c0 + T);
-                for (int r = r0; r < r1; r++) {
-                    int src = off + r * cols;
-                    for (int c = c0; c < c1; c++) out[c * rows + r] = in[src + c];
-                }
-            }
+    private record Operands(boolean simd, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int rsB, int csB,
+                            float[] c, int cOff, int m, int n, int k, boolean accumulate) {
+
+        /** Packs strip {@code s} of op(B) and computes rows [i0, i1) of C's columns in it. */
+        void strip(int s, int i0, int i1) {
+            int j0 = s * NR, w = Math.min(NR, n - j0);
+            float[][] holder = PANEL.get();
+            if (holder[0].length < k * NR) holder[0] = new float[k * NR];
+            float[] panel = holder[0];
+            pack(panel, j0, w);
+            if (simd) simdStrip(panel, j0, w, i0, i1);
+            else scalarStrip(panel, j0, w, i0, i1);
         }
-        return out;
-    }
 
-    private static void kernel(boolean simd, float[] a, int aOff, int rsA, int csA, float[] b, int bOff,
-                               float[] c, int cOff, int i0, int i1, int j0, int j1, int n, int k) {
-        if (simd) simdBlock(a, aOff, rsA, csA, b, bOff, c, cOff, i0, i1, j0, j1, n, k);
-        else scalarBlock(a, aOff, rsA, csA, b, bOff, c, cOff, i0, i1, j0, j1, n, k);
-    }
-
-    /**
-     * The scalar twin: {@code C[i,j] += Σ_p A(i,p)·B[p,j]} for i in [i0,i1), j in [j0,j1).
-     * A(i,p) = a[aOff + i·rsA + p·csA]; B is [K,N] row-major.
-     */
-    static void scalarBlock(float[] a, int aOff, int rsA, int csA, float[] b, int bOff,
-                            float[] c, int cOff, int i0, int i1, int j0, int j1, int n, int k) {
-        for (int i = i0; i < i1; i++) {
-            int ci = cOff + i * n;
-            for (int p = 0; p < k; p++) {
-                float av = a[aOff + i * rsA + p * csA];
-                int bp = bOff + p * n;
-                for (int j = j0; j < j1; j++) c[ci + j] += av * b[bp + j];
-            }
-        }
-    }
-
-    /**
-     * Register-tiled SIMD kernel: a 4-row × 2-vector tile of C lives in 8 accumulators while p runs
-     * over K, so each B vector loaded feeds four FMAs and C is written once per tile.
-     */
-    static void simdBlock(float[] a, int aOff, int rsA, int csA, float[] b, int bOff,
-                          float[] c, int cOff, int i0, int i1, int j0, int j1, int n, int k) {
-        int i = i0;
-        for (; i + MR <= i1; i += MR) {
-            int a0 = aOff + i * rsA, a1 = a0 + rsA, a2 = a1 + rsA, a3 = a2 + rsA;
-            int j = j0;
-            for (; j + 2 * VL <= j1; j += 2 * VL) {
-                FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-                FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-                FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-                FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        /** panel[p·NR + jj] = B(p, j0 + jj) for jj < w, and 0 for w ≤ jj < NR. */
+        private void pack(float[] panel, int j0, int w) {
+            if (csB == 1) {
                 for (int p = 0; p < k; p++) {
-                    int bp = bOff + p * n + j;
-                    FloatVector b0 = FloatVector.fromArray(S, b, bp);
-                    FloatVector b1 = FloatVector.fromArray(S, b, bp + VL);
-                    int ap = p * csA;
-                    FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
-                    c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
-                    FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
-                    c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
-                    FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
-                    c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
-                    FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
-                    c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+                    System.arraycopy(b, bOff + p * rsB + j0, panel, p * NR, w);
+                    if (w < NR) java.util.Arrays.fill(panel, p * NR + w, p * NR + NR, 0f);
                 }
-                addTo(c, cOff + i * n + j, c00, c01);
-                addTo(c, cOff + (i + 1) * n + j, c10, c11);
-                addTo(c, cOff + (i + 2) * n + j, c20, c21);
-                addTo(c, cOff + (i + 3) * n + j, c30, c31);
+            } else {
+                // B is stored transposed ([N,K]): read along its rows, 16 at a time, to keep both sides in cache
+                if (w < NR) java.util.Arrays.fill(panel, 0, k * NR, 0f);
+                for (int p0 = 0; p0 < k; p0 += 16) {
+                    int p1 = Math.min(k, p0 + 16);
+                    for (int jj = 0; jj < w; jj++) {
+                        int src = bOff + (j0 + jj) * csB;
+                        for (int p = p0; p < p1; p++) panel[p * NR + jj] = b[src + p];
+                    }
+                }
             }
-            for (; j + VL <= j1; j += VL) {
-                FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-                FloatVector c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        }
+
+        /** The scalar twin: the same panel and tiles, one float at a time. */
+        private void scalarStrip(float[] panel, int j0, int w, int i0, int i1) {
+            float[] acc = new float[NR];
+            for (int i = i0; i < i1; i++) {
+                java.util.Arrays.fill(acc, 0f);
+                int ai = aOff + i * rsA;
                 for (int p = 0; p < k; p++) {
-                    FloatVector bv = FloatVector.fromArray(S, b, bOff + p * n + j);
-                    int ap = p * csA;
-                    c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(bv, c0);
-                    c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(bv, c1);
-                    c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(bv, c2);
-                    c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(bv, c3);
+                    float av = a[ai + p * csA];
+                    int pp = p * NR;
+                    for (int jj = 0; jj < NR; jj++) acc[jj] += av * panel[pp + jj];
                 }
-                int ci = cOff + i * n + j;
-                c0.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c1.add(FloatVector.fromArray(S, c, ci + n)).intoArray(c, ci + n);
-                c2.add(FloatVector.fromArray(S, c, ci + 2 * n)).intoArray(c, ci + 2 * n);
-                c3.add(FloatVector.fromArray(S, c, ci + 3 * n)).intoArray(c, ci + 3 * n);
+                int ci = cOff + i * n + j0;
+                for (int jj = 0; jj < w; jj++) c[ci + jj] = accumulate ? c[ci + jj] + acc[jj] : acc[jj];
             }
-            if (j < j1) scalarBlock(a, aOff, rsA, csA, b, bOff, c, cOff, i, i + MR, j, j1, n, k);
         }
-        for (; i < i1; i++) {
-            int ai = aOff + i * rsA, ci = cOff + i * n;
-            int j = j0;
-            for (; j + VL <= j1; j += VL) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int p = 0; p < k; p++)
-                    acc = FloatVector.broadcast(S, a[ai + p * csA]).fma(FloatVector.fromArray(S, b, bOff + p * n + j), acc);
-                acc.add(FloatVector.fromArray(S, c, ci + j)).intoArray(c, ci + j);
+
+        /** MR×NR register tiles (16 accumulators with NV = 4) over the packed panel; leftover rows one at a time. */
+        private void simdStrip(float[] panel, int j0, int w, int i0, int i1) {
+            float[] tile = new float[MR * NR];
+            int i = i0;
+            for (; i + MR <= i1; i += MR) {
+                int a0 = aOff + i * rsA, a1 = a0 + rsA, a2 = a1 + rsA, a3 = a2 + rsA;
+                FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+                FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+                FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+                FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+                for (int p = 0, pp = 0; p < k; p++, pp += NR) {
+                    FloatVector b0 = FloatVector.fromArray(S, panel, pp);
+                    FloatVector b1 = FloatVector.fromArray(S, panel, pp + VL);
+                    FloatVector b2 = FloatVector.fromArray(S, panel, pp + 2 * VL);
+                    FloatVector b3 = FloatVector.fromArray(S, panel, pp + 3 * VL);
+                    int ap = p * csA;
+                    FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+                    c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+                    x = FloatVector.broadcast(S, a[a1 + ap]);
+                    c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+                    x = FloatVector.broadcast(S, a[a2 + ap]);
+                    c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+                    x = FloatVector.broadcast(S, a[a3 + ap]);
+                    c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+                }
+                c00.intoArray(tile, 0); c01.intoArray(tile, VL); c02.intoArray(tile, 2 * VL); c03.intoArray(tile, 3 * VL);
+                c10.intoArray(tile, NR); c11.intoArray(tile, NR + VL); c12.intoArray(tile, NR + 2 * VL); c13.intoArray(tile, NR + 3 * VL);
+                c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + VL); c22.intoArray(tile, 2 * NR + 2 * VL); c23.intoArray(tile, 2 * NR + 3 * VL);
+                c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + VL); c32.intoArray(tile, 3 * NR + 2 * VL); c33.intoArray(tile, 3 * NR + 3 * VL);
+                flush(tile, MR, cOff + i * n + j0, w);
             }
-            if (j < j1) scalarBlock(a, aOff, rsA, csA, b, bOff, c, cOff, i, i + 1, j, j1, n, k);
+            for (; i < i1; i++) {
+                int ai = aOff + i * rsA;
+                FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+                for (int p = 0, pp = 0; p < k; p++, pp += NR) {
+                    FloatVector x = FloatVector.broadcast(S, a[ai + p * csA]);
+                    c0 = x.fma(FloatVector.fromArray(S, panel, pp), c0);
+                    c1 = x.fma(FloatVector.fromArray(S, panel, pp + VL), c1);
+                    c2 = x.fma(FloatVector.fromArray(S, panel, pp + 2 * VL), c2);
+                    c3 = x.fma(FloatVector.fromArray(S, panel, pp + 3 * VL), c3);
+                }
+                c0.intoArray(tile, 0); c1.intoArray(tile, VL); c2.intoArray(tile, 2 * VL); c3.intoArray(tile, 3 * VL);
+                flush(tile, 1, cOff + i * n + j0, w);
+            }
         }
-    }
 
-    private static void addTo(float[] c, int off, FloatVector v0, FloatVector v1) {
-        v0.add(FloatVector.fromArray(S, c, off)).intoArray(c, off);
-        v1.add(FloatVector.fromArray(S, c, off + VL)).intoArray(c, off + VL);
-    }
-
-    /** Σ x[i]·y[i] over {@code n} elements, SIMD when enabled. */
-    public static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        float s = 0f;
-        if (SIMD) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; i + VL <= n; i += VL)
-                acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
-            s = acc.reduceLanes(VectorOperators.ADD);
+        /**
+         * Moves {@code rows} tile rows from {@code tile} (row r at r·NR) into C at c[off + r·n], writing
+         * or adding {@code w ≤ NR} columns. The accumulators reach here through a scratch array rather
+         * than as arguments: a method taking {@code FloatVector} parameters that C2 does not inline
+         * falls back to the Vector API's slow Java implementation.
+         */
+        private void flush(float[] tile, int rows, int off, int w) {
+            for (int r = 0; r < rows; r++, off += n) {
+                int t = r * NR;
+                if (w == NR) {
+                    for (int q = 0; q < NR; q += VL) {
+                        FloatVector v = FloatVector.fromArray(S, tile, t + q);
+                        if (accumulate) v = v.add(FloatVector.fromArray(S, c, off + q));
+                        v.intoArray(c, off + q);
+                    }
+                } else {
+                    for (int jj = 0; jj < w; jj++) c[off + jj] = accumulate ? c[off + jj] + tile[t + jj] : tile[t + jj];
+                }
+            }
         }
-        for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
-        return s;
     }
 }

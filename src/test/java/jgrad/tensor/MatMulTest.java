@@ -32,21 +32,22 @@ class MatMulTest {
     }
 
     @Test
-    void kernelsMatchNaiveOnAllSmallShapes() {
+    void bothKernelsMatchNaiveOnAllSmallShapes() {
         Rng rng = new Rng(1);
+        int maxN = 4 * MatMul.VL + 3; // past one full strip, with a ragged tail
         for (int m = 0; m <= 9; m++)
-            for (int n = 0; n <= 2 * MatMul.VL + 3; n++)
+            for (int n = 0; n <= maxN; n += (n < 20 ? 1 : 7))
                 for (int k = 0; k <= 5; k++)
-                    for (int ta = 0; ta < 2; ta++) {
+                    for (int t = 0; t < 8; t++) {
+                        boolean ta = (t & 1) != 0, tb = (t & 2) != 0, acc = (t & 4) != 0;
                         float[] a = random(rng, m * k), b = random(rng, k * n), c0 = random(rng, m * n);
-                        double[] want = naive(a, ta == 1, b, false, m, n, k);
-                        int rs = ta == 1 ? 1 : k, cs = ta == 1 ? m : 1;
-                        float[] s = c0.clone(), v = c0.clone();
-                        MatMul.scalarBlock(a, 0, rs, cs, b, 0, s, 0, 0, m, 0, n, n, k);
-                        MatMul.simdBlock(a, 0, rs, cs, b, 0, v, 0, 0, m, 0, n, n, k);
-                        String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + (ta == 1);
-                        assertClose(want, s, c0, "scalar " + what);
-                        assertClose(want, v, c0, "simd " + what);
+                        double[] want = naive(a, ta, b, tb, m, n, k);
+                        String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb + " accumulate=" + acc;
+                        for (boolean simd : new boolean[]{false, true}) {
+                            float[] c = c0.clone();
+                            MatMul.mm(simd, a, 0, ta, b, 0, tb, c, 0, m, n, k, acc);
+                            assertClose(want, c, acc ? c0 : null, (simd ? "simd " : "scalar ") + what);
+                        }
                     }
     }
 
