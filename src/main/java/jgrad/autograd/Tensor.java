@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jgrad.tensor.Elementwise;
 import jgrad.tensor.Format;
 import jgrad.tensor.MatMul;
 import jgrad.tensor.Rng;
@@ -541,21 +542,15 @@ public class Tensor {
     /** {@code max(x, 0)}; the gradient is 1 where the output is positive, 0 elsewhere (0 at x = 0, as in PyTorch). */
     public Tensor relu() {
         float[] out = new float[data.length];
-        for (int i = 0; i < out.length; i++) out[i] = data[i] > 0f ? data[i] : 0f;
-        return result("ReluBackward0", out, shape, g -> {
-            float[] dx = gradBuffer();
-            for (int i = 0; i < g.length; i++) if (out[i] > 0f) dx[i] += g[i];
-        }, this);
+        Elementwise.relu(data, out, out.length);
+        return result("ReluBackward0", out, shape, g -> Elementwise.reluBackward(out, g, gradBuffer(), g.length), this);
     }
 
     /** {@code x if x > 0 else slope·x}; the gradient is 1 for x > 0 and slope otherwise. */
     public Tensor leakyRelu(float slope) {
         float[] out = new float[data.length];
-        for (int i = 0; i < out.length; i++) out[i] = data[i] > 0f ? data[i] : data[i] * slope;
-        return result("LeakyReluBackward0", out, shape, g -> {
-            float[] dx = gradBuffer();
-            for (int i = 0; i < g.length; i++) dx[i] += data[i] > 0f ? g[i] : g[i] * slope;
-        }, this);
+        Elementwise.leakyRelu(data, slope, out, out.length);
+        return result("LeakyReluBackward0", out, shape, g -> Elementwise.leakyReluBackward(data, slope, g, gradBuffer(), g.length), this);
     }
 
     /** {@code σ(x) = 1/(1+e⁻ˣ)}; the gradient is σ(x)(1-σ(x)). */

@@ -1,6 +1,7 @@
 package jgrad.nn;
 
 import jgrad.autograd.Tensor;
+import jgrad.tensor.Elementwise;
 import jgrad.tensor.MatMul;
 import jgrad.tensor.Rng;
 import jgrad.tensor.Shapes;
@@ -32,11 +33,7 @@ public final class Functional {
         float[] X = x.data(), W = weight.data(), y = new float[m * out];
         // y[M,out] = X[M,in] · W[out,in]ᵀ
         MatMul.mm(X, 0, false, W, 0, true, y, 0, m, out, in, false);
-        if (bias != null) {
-            float[] b = bias.data();
-            for (int i = 0; i < m; i++)
-                for (int j = 0; j < out; j++) y[i * out + j] += b[j];
-        }
+        if (bias != null) Elementwise.addRow(y, bias.data(), m, out);
         int[] ys = xs.clone();
         ys[ys.length - 1] = out;
         return Tensor.result("AddmmBackward0", y, ys, dY -> {
@@ -45,9 +42,7 @@ public final class Functional {
             if (dX != null) MatMul.mm(dY, 0, false, W, 0, false, dX, 0, m, in, out, true);
             // dW[out,in] += dY[M,out]ᵀ · X[M,in]
             if (dW != null) MatMul.mm(dY, 0, true, X, 0, false, dW, 0, out, in, m, true);
-            if (db != null)
-                for (int i = 0; i < m; i++)
-                    for (int j = 0; j < out; j++) db[j] += dY[i * out + j];
+            if (db != null) Elementwise.sumRows(dY, m, out, db);
         }, x, weight, bias);
     }
 
@@ -122,21 +117,16 @@ public final class Functional {
             throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size " + Shapes.str(s));
         float[] X = x.data(), mean = new float[c], invStd = new float[c];
         if (useBatch) {
-            double[] sum = new double[c], sq = new double[c];
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < c; j++) sum[j] += X[i * c + j];
-            for (int j = 0; j < c; j++) mean[j] = (float) (sum[j] / n);
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < c; j++) {
-                    double d = X[i * c + j] - mean[j];
-                    sq[j] += d * d;
-                }
+            float[] sq = new float[c];
+            Elementwise.sumRows(X, n, c, mean);
+            for (int j = 0; j < c; j++) mean[j] /= n;
+            Elementwise.sumSquaredDeviations(X, mean, n, c, sq);
             for (int j = 0; j < c; j++) invStd[j] = (float) (1.0 / Math.sqrt(sq[j] / n + eps));
             if (training && runningMean != null) {
                 float[] rm = runningMean.data(), rv = runningVar.data();
                 for (int j = 0; j < c; j++) {
                     rm[j] = (1 - momentum) * rm[j] + momentum * mean[j];
-                    rv[j] = (1 - momentum) * rv[j] + momentum * (float) (sq[j] / (n - 1));
+                    rv[j] = (1 - momentum) * rv[j] + momentum * (sq[j] / (n - 1));
                 }
             }
         } else {
@@ -146,40 +136,36 @@ public final class Functional {
                 invStd[j] = (float) (1.0 / Math.sqrt(rv[j] + eps));
             }
         }
-        float[] W = weight == null ? null : weight.data(), B = bias == null ? null : bias.data();
         float[] xhat = new float[n * c], y = new float[n * c];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                xhat[k] = (X[k] - mean[j]) * invStd[j];
-                y[k] = W == null ? xhat[k] : xhat[k] * W[j] + (B == null ? 0f : B[j]);
-            }
+        Elementwise.shiftScale(X, mean, invStd, n, c, xhat);
+        float[] W = weight == null ? null : weight.data(), B = bias == null ? null : bias.data();
+        if (W != null || B != null)
+            Elementwise.scaleShift(xhat, W != null ? W : filled(c, 1f), B != null ? B : new float[c], n, c, y);
+        else System.arraycopy(xhat, 0, y, 0, y.length);
         return Tensor.result("NativeBatchNormBackward0", y, s, dY -> {
             float[] dX = x.gradBuffer(), dW = weight == null ? null : weight.gradBuffer(), dB = bias == null ? null : bias.gradBuffer();
             // in the forward pass this was y = xhat·γ + β with xhat = (x - μ)·invStd
-            double[] sumDy = new double[c], sumDyXhat = new double[c];
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < c; j++) {
-                    int k = i * c + j;
-                    sumDy[j] += dY[k];
-                    sumDyXhat[j] += dY[k] * xhat[k];
-                }
-            if (dW != null) for (int j = 0; j < c; j++) dW[j] += (float) sumDyXhat[j];
-            if (dB != null) for (int j = 0; j < c; j++) dB[j] += (float) sumDy[j];
+            float[] sumDy = new float[c], sumDyXhat = new float[c];
+            Elementwise.sumRows(dY, n, c, sumDy);
+            Elementwise.sumRowsOfProduct(dY, xhat, n, c, sumDyXhat);
+            if (dW != null) for (int j = 0; j < c; j++) dW[j] += sumDyXhat[j];
+            if (dB != null) for (int j = 0; j < c; j++) dB[j] += sumDy[j];
             if (dX == null) return;
             float[] g = new float[c], a = new float[c], b = new float[c];
             for (int j = 0; j < c; j++) {
                 g[j] = (W == null ? 1f : W[j]) * invStd[j];
-                a[j] = (float) (sumDy[j] / n);
-                b[j] = (float) (sumDyXhat[j] / n);
+                // batch statistics depend on x: dx = γ·invStd·(dy - mean(dy) - xhat·mean(dy·xhat));
+                // running statistics are constants: dx = γ·invStd·dy
+                a[j] = useBatch ? sumDy[j] / n : 0f;
+                b[j] = useBatch ? sumDyXhat[j] / n : 0f;
             }
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < c; j++) {
-                    int k = i * c + j;
-                    // batch statistics depend on x: dx = γ·invStd·(dy - mean(dy) - xhat·mean(dy·xhat));
-                    // running statistics are constants: dx = γ·invStd·dy
-                    dX[k] += useBatch ? g[j] * (dY[k] - a[j] - xhat[k] * b[j]) : g[j] * dY[k];
-                }
+            Elementwise.batchNormBackward(dY, xhat, g, a, b, n, c, dX);
         }, x, weight, bias);
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
     }
 }

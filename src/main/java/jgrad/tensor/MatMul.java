@@ -58,20 +58,26 @@ public final class MatMul {
             if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
             return;
         }
-        Operands o = new Operands(simd, a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, transB ? 1 : n, transB ? k : 1,
-                c, cOff, m, n, k, accumulate);
-        int strips = (n + NR - 1) / NR, rowBlocks = (m + MR - 1) / MR;
+        int rsA = transA ? 1 : k, csA = transA ? m : 1, rsB = transB ? 1 : n, csB = transB ? k : 1;
+        // Packing op(B) costs K·N, and a gather when B is stored transposed. With few rows (M = batch) it
+        // can be cheaper to compute Cᵀ = op(B)ᵀ·op(A)ᵀ, packing op(A) instead and writing C transposed.
+        long direct = (long) k * n * (csB == 1 ? 1 : 4) + (long) m * n / 2;
+        long swapped = (long) k * m * (rsA == 1 ? 1 : 4) + 4L * m * n;
+        Operands o = swapped < direct
+                ? new Operands(simd, b, bOff, csB, rsB, a, aOff, csA, rsA, c, cOff, 1, n, n, m, k, accumulate)
+                : new Operands(simd, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, n, 1, m, n, k, accumulate);
+        int strips = (o.n + NR - 1) / NR, rowBlocks = (o.m + MR - 1) / MR, rows = o.m;
         int threads = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
         if (threads == 1) {
-            for (int s = 0; s < strips; s++) o.strip(s, 0, m);
+            for (int s = 0; s < strips; s++) o.strip(s, 0, rows);
         } else if (strips >= 2 * threads || strips >= rowBlocks) {
             Parallel.run(threads, t -> {
-                for (int s = t; s < strips; s += threads) o.strip(s, 0, m);
+                for (int s = t; s < strips; s += threads) o.strip(s, 0, rows);
             });
         } else {
             int per = (rowBlocks + threads - 1) / threads;
             Parallel.run(threads, t -> {
-                int i0 = Math.min(m, t * per * MR), i1 = Math.min(m, (t + 1) * per * MR);
+                int i0 = Math.min(rows, t * per * MR), i1 = Math.min(rows, (t + 1) * per * MR);
                 for (int s = 0; s < strips && i0 < i1; s++) o.strip(s, i0, i1);
             });
         }
@@ -81,10 +87,11 @@ public final class MatMul {
     private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /**
-     * One multiply's operands. A(i,p) = a[aOff + i·rsA + p·csA]; B(p,j) = b[bOff + p·rsB + j·csB].
+     * One multiply's operands: A(i,p) = a[aOff + i·rsA + p·csA], B(p,j) = b[bOff + p·rsB + j·csB],
+     * C(i,j) = c[cOff + i·rsC + j·csC], with i < m, j < n, p < k.
      */
     private record Operands(boolean simd, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int rsB, int csB,
-                            float[] c, int cOff, int m, int n, int k, boolean accumulate) {
+                            float[] c, int cOff, int rsC, int csC, int m, int n, int k, boolean accumulate) {
 
         /** Packs strip {@code s} of op(B) and computes rows [i0, i1) of C's columns in it. */
         void strip(int s, int i0, int i1) {
@@ -128,8 +135,7 @@ public final class MatMul {
                     int pp = p * NR;
                     for (int jj = 0; jj < NR; jj++) acc[jj] += av * panel[pp + jj];
                 }
-                int ci = cOff + i * n + j0;
-                for (int jj = 0; jj < w; jj++) c[ci + jj] = accumulate ? c[ci + jj] + acc[jj] : acc[jj];
+                flush(acc, 1, cOff + i * rsC + j0 * csC, w);
             }
         }
 
@@ -162,7 +168,7 @@ public final class MatMul {
                 c10.intoArray(tile, NR); c11.intoArray(tile, NR + VL); c12.intoArray(tile, NR + 2 * VL); c13.intoArray(tile, NR + 3 * VL);
                 c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + VL); c22.intoArray(tile, 2 * NR + 2 * VL); c23.intoArray(tile, 2 * NR + 3 * VL);
                 c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + VL); c32.intoArray(tile, 3 * NR + 2 * VL); c33.intoArray(tile, 3 * NR + 3 * VL);
-                flush(tile, MR, cOff + i * n + j0, w);
+                flush(tile, MR, cOff + i * rsC + j0 * csC, w);
             }
             for (; i < i1; i++) {
                 int ai = aOff + i * rsA;
@@ -175,27 +181,27 @@ public final class MatMul {
                     c3 = x.fma(FloatVector.fromArray(S, panel, pp + 3 * VL), c3);
                 }
                 c0.intoArray(tile, 0); c1.intoArray(tile, VL); c2.intoArray(tile, 2 * VL); c3.intoArray(tile, 3 * VL);
-                flush(tile, 1, cOff + i * n + j0, w);
+                flush(tile, 1, cOff + i * rsC + j0 * csC, w);
             }
         }
 
         /**
-         * Moves {@code rows} tile rows from {@code tile} (row r at r·NR) into C at c[off + r·n], writing
+         * Moves {@code rows} tile rows from {@code tile} (row r at r·NR) into C from c[off], writing
          * or adding {@code w ≤ NR} columns. The accumulators reach here through a scratch array rather
          * than as arguments: a method taking {@code FloatVector} parameters that C2 does not inline
          * falls back to the Vector API's slow Java implementation.
          */
         private void flush(float[] tile, int rows, int off, int w) {
-            for (int r = 0; r < rows; r++, off += n) {
+            for (int r = 0; r < rows; r++, off += rsC) {
                 int t = r * NR;
-                if (w == NR) {
+                if (w == NR && csC == 1) {
                     for (int q = 0; q < NR; q += VL) {
                         FloatVector v = FloatVector.fromArray(S, tile, t + q);
                         if (accumulate) v = v.add(FloatVector.fromArray(S, c, off + q));
                         v.intoArray(c, off + q);
                     }
                 } else {
-                    for (int jj = 0; jj < w; jj++) c[off + jj] = accumulate ? c[off + jj] + tile[t + jj] : tile[t + jj];
+                    for (int jj = 0, o = off; jj < w; jj++, o += csC) c[o] = accumulate ? c[o] + tile[t + jj] : tile[t + jj];
                 }
             }
         }
