@@ -40,8 +40,23 @@ final class ExerciseCommand implements Callable<Integer> {
         return Float.isNaN(v) ? "nan" : Double.toString(v);
     }
 
-    /** Prints the notebook's cells In [4]–[6] with jgrad, then the autograd check. Returns the max |manual - autograd| over the gradients. */
-    static float print1b(PrintWriter out, float lr) {
+    /** What {@code jgrad seed} tabulates from 1b: the manual pass and its largest difference from autograd. */
+    record Checked(Exercise1b.Result manual, float maxDiffFromAutograd) {
+        float maxAbsGrad() {
+            float g = 0;
+            for (Tensor t : manual.grads()) for (float v : t.data()) g = Math.max(g, Math.abs(v));
+            return g;
+        }
+
+        boolean weightsChanged() {
+            Tensor[] w = Exercise1b.notebookWeights();
+            for (int i = 0; i < w.length; i++) if (maxAbsDiff(w[i], manual.updated()[i]) != 0) return true;
+            return false;
+        }
+    }
+
+    /** Prints the notebook's cells In [4]–[6] with jgrad, then the autograd check. */
+    static Checked print1b(PrintWriter out, float lr) {
         Tensor x = Tensor.of(Exercise1b.X);
         Tensor[] w = Exercise1b.notebookWeights();
         var m = Exercise1b.manual(x, Exercise1b.Y, w, lr);
@@ -58,8 +73,9 @@ final class ExerciseCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "Autograd check (BCELoss, log clamped at -100): loss %s, max |manual - autograd| gradient = %s%n",
                 num(a.loss()), num(diff));
-        out.println("The loss is already 0 (a3 = 1.0 in float32 = y), so every gradient is 0 and the weights do not change.");
-        return diff;
+        if (m.loss() == 0f)
+            out.println("The loss is already 0 (a3 = 1.0 in float32 = y), so every gradient is 0 and the weights do not change.");
+        return new Checked(m, diff);
     }
 
     static float maxAbsDiff(Tensor a, Tensor b) {

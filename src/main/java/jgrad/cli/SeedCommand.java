@@ -38,7 +38,7 @@ final class SeedCommand implements Callable<Integer> {
         if (epochs < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--epochs must be at least 1, got " + epochs);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         out.println("== Exercise 1b: 5-3-2-1 network, manual backward pass, one SGD step (lr 0.2)");
-        float diff = ExerciseCommand.print1b(out, 0.2f);
+        var b = ExerciseCommand.print1b(out, 0.2f);
         ImageDataset[] data = Run.load(dataDir, !noDownload);
         Run.Result[] r = new Run.Result[2];
         Evaluation[] notebookWay = new Evaluation[2];
@@ -53,12 +53,13 @@ final class SeedCommand implements Callable<Integer> {
             notebookWay[p.ordinal()] = Run.evaluate(r[p.ordinal()].model(), data[1], false);
         }
         out.println();
-        out.println("== jgrad beside the notebook (" + epochs + " epochs, seed " + seed + ")");
-        String f = "%-44s %12s %12s%n";
+        out.println("== jgrad beside the notebook (" + epochs + (epochs == 1 ? " epoch" : " epochs") + ", seed " + seed + ")");
+        String f = "%-46s %16s %16s%n";
         out.printf(f, "", "notebook", "jgrad");
-        out.printf(f, "1b prediction a3", "1.0", ExerciseCommand.num(1f));
-        out.printf(f, "1b loss / max |gradient| / weights changed", "0.0 / 0 / no", "0.0 / 0 / no");
-        out.printf(f, "1b max |manual - autograd| gradient", "-", ExerciseCommand.num(diff));
+        out.printf(f, "1b prediction a3", "1.0", ExerciseCommand.num(b.manual().a3().item()));
+        out.printf(f, "1b loss / max |gradient| / weights changed", "0.0 / 0.0 / no", ExerciseCommand.num(b.manual().loss())
+                + " / " + ExerciseCommand.num(b.maxAbsGrad()) + " / " + (b.weightsChanged() ? "yes" : "no"));
+        out.printf(f, "1b max |manual - autograd| gradient", "-", ExerciseCommand.num(b.maxDiffFromAutograd()));
         for (Preset p : Preset.values()) {
             Run.Result x = r[p.ordinal()];
             int last = x.epochs().size();

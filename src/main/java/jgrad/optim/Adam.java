@@ -2,7 +2,10 @@ package jgrad.optim;
 
 import java.util.List;
 
+import jdk.incubator.vector.FloatVector;
 import jgrad.autograd.Tensor;
+import jgrad.tensor.MatMul;
+import jgrad.tensor.Parallel;
 
 /**
  * Adam, exactly PyTorch's {@code torch.optim.Adam} (and, with {@code decoupled}, {@link AdamW}).
@@ -56,14 +59,34 @@ public class Adam extends Optimizer {
         float t = ++step[0];
         float bc1 = 1f - (float) Math.pow(beta1, t), bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, t));
         float stepSize = lr / bc1, l2 = decoupled ? 0f : weightDecay, shrink = decoupled ? 1f - lr * weightDecay : 1f;
-        for (int i = 0; i < n; i++) {
-            float wi = w[i] * shrink;
-            float gi = g[i] + l2 * wi;
-            m[i] = beta1 * m[i] + (1f - beta1) * gi;
-            v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;
-            float vi = v[i];
-            if (vmax != null) vi = vmax[i] = Math.max(vmax[i], vi);
-            w[i] = wi - stepSize * m[i] / ((float) Math.sqrt(vi) / bc2Sqrt + eps);
-        }
+        Parallel.forRange(n, 1 << 15, (lo, hi) -> {
+            int i = lo;
+            if (MatMul.SIMD) {
+                var S = FloatVector.SPECIES_PREFERRED;
+                for (int e = lo + S.loopBound(hi - lo); i < e; i += S.length()) {
+                    FloatVector wi = FloatVector.fromArray(S, w, i).mul(shrink);
+                    FloatVector gi = FloatVector.fromArray(S, g, i).add(wi.mul(l2));
+                    FloatVector mi = FloatVector.fromArray(S, m, i).mul(beta1).add(gi.mul(1f - beta1));
+                    FloatVector vi = FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(1f - beta2).mul(gi));
+                    mi.intoArray(m, i);
+                    vi.intoArray(v, i);
+                    if (vmax != null) {
+                        vi = vi.max(FloatVector.fromArray(S, vmax, i));
+                        vi.intoArray(vmax, i);
+                    }
+                    wi.sub(mi.mul(stepSize).div(vi.sqrt().div(bc2Sqrt).add(eps))).intoArray(w, i);
+                }
+            }
+            // the scalar twin, and the tail: the same operations in the same order
+            for (; i < hi; i++) {
+                float wi = w[i] * shrink;
+                float gi = g[i] + wi * l2;
+                m[i] = m[i] * beta1 + gi * (1f - beta1);
+                v[i] = v[i] * beta2 + gi * (1f - beta2) * gi;
+                float vi = v[i];
+                if (vmax != null) vi = vmax[i] = Math.max(vi, vmax[i]);
+                w[i] = wi - m[i] * stepSize / ((float) Math.sqrt(vi) / bc2Sqrt + eps);
+            }
+        });
     }
 }

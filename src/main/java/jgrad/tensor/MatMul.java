@@ -200,8 +200,15 @@ public final class MatMul {
                         if (accumulate) v = v.add(FloatVector.fromArray(S, c, off + q));
                         v.intoArray(c, off + q);
                     }
+                } else if (csC == 1) {
+                    for (int jj = 0; jj < w; jj++) c[off + jj] = accumulate ? c[off + jj] + tile[t + jj] : tile[t + jj];
                 } else {
-                    for (int jj = 0, o = off; jj < w; jj++, o += csC) c[o] = accumulate ? c[o] + tile[t + jj] : tile[t + jj];
+                    // C is written transposed (rsC = 1): walk the tile by columns so each write run is contiguous
+                    for (int jj = 0; jj < w; jj++) {
+                        int o = off + jj * csC;
+                        for (int q = r; q < rows; q++) c[o + (q - r)] = accumulate ? c[o + (q - r)] + tile[q * NR + jj] : tile[q * NR + jj];
+                    }
+                    return;
                 }
             }
         }

@@ -71,4 +71,24 @@ public final class Parallel {
         if (failure instanceof Error e) throw e;
         if (failure != null) throw new RuntimeException(failure);
     }
+
+    /** A body over a half-open index range. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int lo, int hi);
+    }
+
+    /**
+     * Splits [0, n) into one contiguous range per thread when n is at least {@code grain}, else runs it
+     * on the calling thread; for element-wise updates whose elements are independent.
+     */
+    public static void forRange(int n, int grain, Range body) {
+        int tasks = n < grain ? 1 : threads;
+        if (tasks == 1) {
+            body.run(0, n);
+            return;
+        }
+        int per = (n + tasks - 1) / tasks;
+        run(tasks, t -> body.run(Math.min(n, t * per), Math.min(n, (t + 1) * per)));
+    }
 }
