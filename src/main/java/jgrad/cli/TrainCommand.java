@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
         ImageDataset[] data = Run.load(s.dataDir(), s.download());
         out.printf(Locale.ROOT, "Training %s (notebook %s): %s, %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
                 s.preset().id(), s.preset().exercise, s.preset() == Preset.SIMPLE ? "784-256-128-10 ReLU" : "784-512-256-128-10 BatchNorm1d LeakyReLU(0.2)",
-                s.optimizer(), s.lr(), s.weightDecay() != 0 ? ", weight decay " + s.weightDecay() : "", s.batchSize(), s.epochs(), s.seed(), s.threads());
+                s.optimizer(), plain(s.lr()), s.weightDecay() != 0 ? ", weight decay " + plain(s.weightDecay()) : "", s.batchSize(), s.epochs(), s.seed(), s.threads());
         boolean notebookSettings = s.hasNotebookHyperparameters();
         var progress = new Progress(out, err, !noProgress && Progress.isTerminal(), s.preset(), notebookSettings);
         Run.Result r = Run.run(s, data[0], data[1], progress);
@@ -92,6 +92,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (confusion) out.print(r.test().report());
         return 0;
+    }
+
+    /** 1e-05 as 0.00001: settings read as typed. */
+    private static String plain(float v) {
+        return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     static void printResult(PrintWriter out, Run.Result r, boolean compare) {

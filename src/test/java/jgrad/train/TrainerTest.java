@@ -1,0 +1,93 @@
+package jgrad.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import jgrad.autograd.Tensor;
+import jgrad.data.Batch;
+import jgrad.loss.CrossEntropyLoss;
+import jgrad.nn.Linear;
+import jgrad.nn.Module;
+import jgrad.nn.Sequential;
+import jgrad.optim.SGD;
+import jgrad.tensor.Rng;
+
+class TrainerTest {
+    /** Two separable blobs in 2-d, labels 0 and 1, as fixed batches. */
+    private static List<Batch> blobs(int batches) {
+        Rng rng = new Rng(1);
+        List<Batch> out = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            float[] x = new float[16 * 2], y = new float[16];
+            for (int i = 0; i < 16; i++) {
+                y[i] = i % 2;
+                x[2 * i] = (y[i] == 1 ? 2f : -2f) + 0.5f * rng.normal();
+                x[2 * i + 1] = 0.5f * rng.normal();
+            }
+            out.add(new Batch(Tensor.of(x, 16, 2), Tensor.of(y, 16)));
+        }
+        return out;
+    }
+
+    @Test
+    void fitReportsEachEpochsMeanBatchLossAndLearns() {
+        Module net = new Sequential(new Linear(2, 2, true, new Rng(3)));
+        List<Trainer.Epoch> seen = new ArrayList<>();
+        int[] steps = {0};
+        var history = new Trainer(net, new CrossEntropyLoss(), new SGD(net.parameters(), 0.1f)).fit(blobs(8), 3, new Trainer.Listener() {
+            @Override
+            public void onStep(int epoch, int step, int total, float loss) {
+                steps[0]++;
+            }
+
+            @Override
+            public void onEpoch(Trainer.Epoch e) {
+                seen.add(e);
+            }
+        });
+        assertEquals(history, seen);
+        assertEquals(24, steps[0]);
+        assertEquals(128, history.get(0).samples());
+        assertTrue(history.get(2).meanLoss() < history.get(0).meanLoss(), history.toString());
+        Evaluation ev = Evaluation.evaluate(net, blobs(4), List.of("left", "right"), true);
+        assertEquals(64, ev.samples());
+        assertTrue(ev.accuracy() > 95, "accuracy " + ev.accuracy());
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingAndNamesEpochAndStep() {
+        Module net = new Sequential(new Linear(2, 2, true, new Rng(3)));
+        List<Batch> data = blobs(4);
+        data.set(2, new Batch(Tensor.of(new float[]{Float.NaN, 0, 0, 0}, 2, 2), Tensor.of(0f, 1f)));
+        float[] before = net.parameters().get(0).data().clone();
+        var trainer = new Trainer(net, new CrossEntropyLoss(), new SGD(net.parameters(), 0.1f));
+        var e = assertThrows(NonFiniteLossException.class, () -> trainer.fit(data, 1, Trainer.Listener.NONE));
+        assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("epoch 1") && e.getMessage().contains("step 3"), e.getMessage());
+        for (float w : net.parameters().get(0).data()) assertTrue(Float.isFinite(w), "the NaN step did not reach the weights");
+        assertNotEquals(before[0], net.parameters().get(0).data()[0], "the two good steps did");
+    }
+
+    @Test
+    void evaluationCountsAccuracyConfusionAndPerClass() {
+        // a "model" that predicts the first input column's arg-max: logits are the inputs themselves
+        Module identity = new Module() {
+            @Override
+            public Tensor forward(Tensor x) {
+                return x;
+            }
+        };
+        Tensor logits = Tensor.of(new float[][]{{5, 0, 0}, {0, 5, 0}, {0, 5, 0}, {0, 0, 5}});
+        Batch b = new Batch(logits, Tensor.of(0f, 1f, 2f, 2f));
+        Evaluation ev = Evaluation.evaluate(identity, List.of(b), List.of("a", "b", "c"), true);
+        assertEquals(75.0, ev.accuracy());
+        assertArrayEquals(new long[]{0, 1, 1}, ev.confusion()[2]);
+        assertArrayEquals(new double[]{100, 100, 50}, ev.perClassAccuracy());
+        double ceWrong = -Math.log(Math.exp(0) / (Math.exp(5) + 2)), ceRight = -Math.log(Math.exp(5) / (Math.exp(5) + 2));
+        assertEquals((3 * ceRight + ceWrong) / 4, ev.meanLoss(), 1e-5);
+        assertTrue(ev.report().contains("c") && ev.report().contains("50.00%"), ev.report());
+    }
+}
