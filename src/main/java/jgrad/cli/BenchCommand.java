@@ -1,7 +1,6 @@
 package jgrad.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +18,7 @@ import jgrad.tensor.Parallel;
 import jgrad.tensor.Peak;
 import jgrad.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,10 +35,8 @@ final class BenchCommand implements Callable<Integer> {
     String model;
     @Option(names = {"-e", "--epochs"}, defaultValue = "3", description = "Epochs per model, at least 2 (default: ${DEFAULT-VALUE}).")
     int epochs;
-    @Option(names = "--threads", description = "Threads (default: the number of cores).")
-    Integer threads;
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files.")
-    Path dataDir;
+    @Mixin
+    CommonOptions common;
 
     @Spec
     CommandSpec spec;
@@ -64,14 +62,13 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown model '" + model + "'");
         };
         PrintWriter out = spec.commandLine().getOut();
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int t = common.threads();
         Parallel.setThreads(t);
         double peak = Math.max(Peak.measureGflops(t), Peak.measureGflops(t)); // the first call still pays for some compilation
         out.printf(Locale.ROOT, "Peak: %.1f GFLOP/s (fp32 FMA, %d threads, %s SIMD, measured)%n", peak, t, jgrad.tensor.MatMul.SIMD ? "with" : "without");
-        ImageDataset[] data = Run.load(dataDir, true);
+        ImageDataset[] data = common.load();
         for (Preset p : presets) {
-            Run.Settings d = Run.Settings.of(p);
-            var s = new Run.Settings(p, epochs, d.batchSize(), d.lr(), d.optimizer(), d.weightDecay(), 0f, 0L, t, dataDir, true);
+            var s = common.settings(p, epochs, 0L);
             List<Double> secs = new ArrayList<>();
             Run.Result r = Run.run(s, data[0], data[1], new Trainer.Listener() {
                 @Override

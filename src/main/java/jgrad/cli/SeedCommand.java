@@ -1,7 +1,6 @@
 package jgrad.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -10,6 +9,7 @@ import jgrad.notebook.Preset;
 import jgrad.notebook.Run;
 import jgrad.train.Evaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,12 +23,8 @@ final class SeedCommand implements Callable<Integer> {
     int epochs;
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--threads", description = "Threads for the kernels (default: the number of cores).")
-    Integer threads;
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files.")
-    Path dataDir;
-    @Option(names = "--no-download", description = "Never download.")
-    boolean noDownload;
+    @Mixin
+    CommonOptions common;
 
     @Spec
     CommandSpec spec;
@@ -39,13 +35,11 @@ final class SeedCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         out.println("== Exercise 1b: 5-3-2-1 network, manual backward pass, one SGD step (lr 0.2)");
         var b = ExerciseCommand.print1b(out, 0.2f);
-        ImageDataset[] data = Run.load(dataDir, !noDownload);
+        ImageDataset[] data = common.load();
         Run.Result[] r = new Run.Result[2];
         Evaluation[] notebookWay = new Evaluation[2];
         for (Preset p : Preset.values()) {
-            Run.Settings d = Run.Settings.of(p);
-            var s = new Run.Settings(p, epochs, d.batchSize(), d.lr(), d.optimizer(), d.weightDecay(), 0f, seed,
-                    threads != null ? threads : d.threads(), dataDir, !noDownload);
+            var s = common.settings(p, epochs, seed);
             out.println();
             out.printf("== Exercise %s: %s preset%n", p.exercise, p.id());
             r[p.ordinal()] = Run.run(s, data[0], data[1], new Progress(out, err, Progress.isTerminal(), p, true));

@@ -1,7 +1,6 @@
 package jgrad.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -10,6 +9,7 @@ import jgrad.notebook.Preset;
 import jgrad.notebook.Run;
 import jgrad.train.Evaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -38,12 +38,8 @@ final class TrainCommand implements Callable<Integer> {
     float momentum;
     @Option(names = "--seed", defaultValue = "0", description = "Seed for initial weights and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--threads", description = "Threads for the kernels (default: the number of cores).")
-    Integer threads;
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files (searched first; downloads go here).")
-    Path dataDir;
-    @Option(names = "--no-download", description = "Never download; fail with instructions if the files are not found.")
-    boolean noDownload;
+    @Mixin
+    CommonOptions common;
     @Option(names = "--confusion", description = "Also print the confusion matrix and per-class accuracy on the test set.")
     boolean confusion;
     @Option(names = "--notebook-eval", description = "Also evaluate as the notebook did, without eval() (BatchNorm on batch statistics).")
@@ -60,11 +56,10 @@ final class TrainCommand implements Callable<Integer> {
             case "complex" -> Preset.COMPLEX;
             default -> throw new ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple or complex");
         };
-        Run.Settings d = Run.Settings.of(p);
-        var s = new Run.Settings(p, epochs != null ? epochs : d.epochs(), batchSize != null ? batchSize : d.batchSize(),
-                lr != null ? lr : d.lr(), optimizer != null ? optimizer : d.optimizer(),
-                weightDecay != null ? weightDecay : d.weightDecay(), momentum, seed, threads != null ? threads : d.threads(),
-                dataDir, !noDownload);
+        Run.Settings d = common.settings(p, epochs != null ? epochs : p.epochs, seed);
+        var s = new Run.Settings(p, d.epochs(), batchSize != null ? batchSize : d.batchSize(), lr != null ? lr : d.lr(),
+                optimizer != null ? optimizer : d.optimizer(), weightDecay != null ? weightDecay : d.weightDecay(), momentum,
+                seed, d.threads(), d.dataDir(), d.download());
         if (s.epochs() < 1) throw new ParameterException(spec.commandLine(), "--epochs must be at least 1, got " + s.epochs());
         if (s.batchSize() < 1) throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + s.batchSize());
         if (s.threads() < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + s.threads());
@@ -78,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Run.Settings s = settings();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        ImageDataset[] data = Run.load(s.dataDir(), s.download());
+        ImageDataset[] data = common.load();
         out.printf(Locale.ROOT, "Training %s (notebook %s): %s, %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
                 s.preset().id(), s.preset().exercise, s.preset() == Preset.SIMPLE ? "784-256-128-10 ReLU" : "784-512-256-128-10 BatchNorm1d LeakyReLU(0.2)",
                 s.optimizer(), plain(s.lr()), s.weightDecay() != 0 ? ", weight decay " + plain(s.weightDecay()) : "", s.batchSize(), s.epochs(), s.seed(), s.threads());
