@@ -602,13 +602,6 @@ public class Tensor {
         return new Tensor(out, shape);
     }
 
-    /** 1 where {@code this > c}, else 0. Not differentiable. */
-    public Tensor gt(float c) {
-        float[] out = new float[data.length];
-        for (int i = 0; i < out.length; i++) out[i] = data[i] > c ? 1f : 0f;
-        return new Tensor(out, shape);
-    }
-
     // ---------------------------------------------------------------- reductions
 
     /** Σ of all elements, as a rank-0 tensor. */

@@ -17,6 +17,17 @@ class TensorTest {
     }
 
     @Test
+    void nonLeafGradientsAreKeptOnlyWhenRetained() {
+        Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
+        Tensor h = x.mul(3f).retainGrad(), k = x.mul(2f);
+        h.mul(k).sum().backward();
+        assertArrayEquals(new float[]{2, 4}, h.grad().data(), "dL/dh = k");
+        assertNull(k.grad(), "not retained");
+        assertFalse(h.isLeaf());
+        assertArrayEquals(new float[]{12, 24}, x.grad().data(), "dL/dx = 3k + 2h = 12x");
+    }
+
+    @Test
     void backwardWithUpstreamGradient() {
         Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
         x.mul(3f).backward(Tensor.of(1f, 10f));
