@@ -1,0 +1,63 @@
+package jgrad.bench;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.*;
+
+import jgrad.tensor.MatMul;
+import jgrad.tensor.Parallel;
+import jgrad.tensor.Rng;
+
+/**
+ * {@link MatMul#mm} on every GEMM of one training step of the notebook's networks at batch 64:
+ * the forward {@code x·Wᵀ} (NT), the input gradient {@code dY·W} (NN) and the weight gradient
+ * {@code dYᵀ·X} (TN). A shape reads {@code MxNxK:ops}; one call is 2·M·N·K flop, so GFLOP/s =
+ * 2·M·N·K / (µs per op · 1000).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class GemmBenchmark {
+    @Param({"64x256x784:NT", "64x784x256:NN", "256x784x64:TN",
+            "64x128x256:NT", "64x256x128:NN", "128x256x64:TN",
+            "64x512x784:NT", "512x784x64:TN", "64x256x512:NT", "64x512x256:NN", "256x512x64:TN",
+            "64x10x128:NT", "64x128x10:NN", "10x128x64:TN"})
+    public String shape;
+
+    @Param({"2", "1"})
+    public int threads;
+
+    private float[] a, b, c;
+    private int m, n, k;
+    private boolean transA, transB;
+
+    @Setup
+    public void setUp() {
+        String[] parts = shape.split("[x:]");
+        m = Integer.parseInt(parts[0]);
+        n = Integer.parseInt(parts[1]);
+        k = Integer.parseInt(parts[2]);
+        transA = parts[3].charAt(0) == 'T';
+        transB = parts[3].charAt(1) == 'T';
+        Rng rng = new Rng(1);
+        a = random(rng, m * k);
+        b = random(rng, k * n);
+        c = new float[m * n];
+        Parallel.setThreads(threads);
+    }
+
+    private static float[] random(Rng rng, int len) {
+        float[] x = new float[len];
+        for (int i = 0; i < len; i++) x[i] = rng.normal();
+        return x;
+    }
+
+    @Benchmark
+    public float[] mm() {
+        MatMul.mm(a, 0, transA, b, 0, transB, c, 0, m, n, k, false);
+        return c;
+    }
+}
