@@ -2,7 +2,10 @@ package jgrad.optim;
 
 import java.util.List;
 
+import jdk.incubator.vector.FloatVector;
 import jgrad.autograd.Tensor;
+import jgrad.tensor.MatMul;
+import jgrad.tensor.Parallel;
 
 /**
  * Stochastic gradient descent with optional momentum, exactly PyTorch's {@code torch.optim.SGD}.
@@ -37,17 +40,26 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(int index, float[] w, float[] g) {
-        int n = w.length;
-        if (momentum == 0f) {
-            for (int i = 0; i < n; i++) w[i] -= lr * (g[i] + weightDecay * w[i]);
-            return;
-        }
-        boolean first = !hasState(index, "momentum_buffer");
-        float[] b = state(index, "momentum_buffer", n);
-        for (int i = 0; i < n; i++) {
-            float d = g[i] + weightDecay * w[i];
-            b[i] = first ? d : momentum * b[i] + (1f - dampening) * d;
-            w[i] -= lr * (nesterov ? d + momentum * b[i] : b[i]);
-        }
+        boolean first = momentum != 0f && !hasState(index, "momentum_buffer");
+        float[] b = momentum == 0f ? null : state(index, "momentum_buffer", w.length);
+        Parallel.forRange(w.length, 1 << 15, (lo, hi) -> {
+            int i = lo;
+            if (MatMul.SIMD && b == null) {
+                var S = FloatVector.SPECIES_PREFERRED;
+                for (int e = lo + S.loopBound(hi - lo); i < e; i += S.length()) {
+                    FloatVector wi = FloatVector.fromArray(S, w, i);
+                    wi.sub(FloatVector.fromArray(S, g, i).add(wi.mul(weightDecay)).mul(lr)).intoArray(w, i);
+                }
+            }
+            // the scalar twin, and the tail; with momentum always (it is not on the notebook's path)
+            for (; i < hi; i++) {
+                float d = g[i] + w[i] * weightDecay;
+                if (b != null) {
+                    b[i] = first ? d : b[i] * momentum + d * (1f - dampening);
+                    d = nesterov ? d + b[i] * momentum : b[i];
+                }
+                w[i] -= d * lr;
+            }
+        });
     }
 }

@@ -27,6 +27,12 @@ class ModuleTest {
     }
 
     @Test
+    void aLinearLayerOfTheWrongSizeIsAnErrorNamingBothShapes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new Linear(512, 10).forward(Tensor.zeros(64, 784)));
+        assertEquals("mat1 and mat2 shapes cannot be multiplied (64x784 and 512x10)", e.getMessage());
+    }
+
+    @Test
     void batchNormTracksRunningStatisticsLikePyTorch() {
         BatchNorm1d bn = new BatchNorm1d(2);
         Tensor x = Tensor.of(new float[][]{{1, 10}, {3, 20}, {5, 60}});
