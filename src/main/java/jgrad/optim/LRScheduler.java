@@ -7,7 +7,7 @@ package jgrad.optim;
  */
 public abstract class LRScheduler {
     protected final Optimizer optimizer;
-    protected final float baseLr;
+    protected float baseLr;
     private int epoch;
 
     protected LRScheduler(Optimizer optimizer) {
@@ -23,6 +23,20 @@ public abstract class LRScheduler {
 
     public int epoch() {
         return epoch;
+    }
+
+    /** The scheduler's position, PyTorch's {@code last_epoch} and {@code base_lrs}, to save beside the optimizer's state. */
+    public java.util.Map<String, Float> stateDict() {
+        return java.util.Map.of("last_epoch", (float) epoch, "base_lr", baseLr);
+    }
+
+    /** Resumes from {@link #stateDict()}: the same rates follow as if training had not stopped. */
+    public void loadStateDict(java.util.Map<String, Float> state) {
+        Float e = state.get("last_epoch"), b = state.get("base_lr");
+        if (e == null || b == null || e < 0 || e != Math.rint(e))
+            throw new IllegalArgumentException("scheduler state needs last_epoch (a whole number ≥ 0) and base_lr, got " + state);
+        epoch = e.intValue();
+        baseLr = b;
     }
 
     /** The learning rate after {@code epoch} scheduler steps. */

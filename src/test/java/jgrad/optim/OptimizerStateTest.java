@@ -52,6 +52,24 @@ class OptimizerStateTest {
     }
 
     @Test
+    void aRestoredSchedulerContinuesTheSameSchedule() {
+        Tensor w = Tensor.of(1f).requiresGrad(true);
+        var a = new SGD(List.of(w), 0.1f);
+        var sa = new CosineAnnealingLR(a, 6, 0.01f);
+        for (int i = 0; i < 2; i++) sa.step();
+        var b = new SGD(List.of(w), 0.1f);
+        b.loadStateDict(a.stateDict());
+        var sb = new CosineAnnealingLR(b, 6, 0.01f);
+        sb.loadStateDict(sa.stateDict());
+        for (int i = 0; i < 3; i++) {
+            sa.step();
+            sb.step();
+            assertEquals(a.lr(), b.lr());
+        }
+        assertThrows(IllegalArgumentException.class, () -> sb.loadStateDict(java.util.Map.of("last_epoch", 1.5f, "base_lr", 0.1f)));
+    }
+
+    @Test
     void schedulersFollowPyTorchsClosedForms() {
         Tensor w = Tensor.of(1f).requiresGrad(true);
         var sgd = new SGD(List.of(w), 0.1f);
