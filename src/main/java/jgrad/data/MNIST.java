@@ -40,11 +40,6 @@ public final class MNIST {
         return load(DataSource.defaults(), train);
     }
 
-    /** As {@link #load(boolean)}, but only from (or into) {@code dir} unless it is {@code null}. */
-    public static ImageDataset load(Path dir, boolean train) throws IOException {
-        return load(DataSource.defaults().withDirectory(dir), train);
-    }
-
     public static ImageDataset load(DataSource source, boolean train) throws IOException {
         return ImageDataset.load(SPEC, source, train);
     }
