@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import jgrad.data.ImageDataset;
+import jgrad.nn.SafeTensors;
 import jgrad.notebook.Preset;
 import jgrad.notebook.Run;
 import jgrad.train.Evaluation;
@@ -46,6 +47,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean notebookEval;
     @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
     boolean noProgress;
+    @Option(names = "--save", paramLabel = "FILE", description = "Save the trained weights and buffers (state dict, PyTorch names) as safetensors.")
+    java.nio.file.Path save;
 
     @Spec
     CommandSpec spec;
@@ -86,6 +89,10 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Without eval() (the notebook's way): accuracy %.2f%%, cross-entropy %.4f%n", nb.accuracy(), nb.meanLoss());
         }
         if (confusion) out.print(r.test().report());
+        if (save != null) {
+            SafeTensors.save(r.model().stateDict(), save);
+            out.println("Saved " + r.model().stateDict().size() + " tensors to " + save);
+        }
         return 0;
     }
 

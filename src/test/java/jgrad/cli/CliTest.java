@@ -51,12 +51,15 @@ class CliTest {
 
     @Test
     void trainPrintsTheNotebooksLinesOnRealData() {
-        Out r = run("train", "--model", "simple", "--epochs", "1", "--no-download", "--confusion", "--no-progress");
+        java.nio.file.Path saved = java.nio.file.Path.of("target", "cli-test-net.safetensors");
+        Out r = run("train", "--model", "simple", "--epochs", "1", "--no-download", "--confusion", "--no-progress", "--save", saved.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s).*Epoch 1, Loss: 1\\.0\\d+ .*\\[notebook: 0\\.9617].*"), r.out());
         assertTrue(r.out().contains("Accuracy on test set: "), r.out());
         assertTrue(r.out().contains("Cross-Entropy on training set: "), r.out());
         assertTrue(r.out().contains("Cross-Entropy on test set: "), r.out());
         assertTrue(r.out().contains("Ankle boot"), "confusion matrix names the classes:\n" + r.out());
+        var net = new jgrad.notebook.Net();
+        assertDoesNotThrow(() -> net.loadStateDict(jgrad.nn.SafeTensors.load(saved)));
     }
 }
