@@ -18,7 +18,7 @@ final class CommonOptions {
 
     /** Preset {@code p}'s notebook settings for {@code epochs} epochs and {@code seed}, with these options. */
     Run.Settings settings(Preset p, int epochs, long seed) {
-        return new Run.Settings(p, epochs, p.batchSize, p.lr, p.optimizer, p.weightDecay, 0f, seed, threads(), dataDir, !noDownload);
+        return new Run.Settings(p, epochs, p.batchSize, p.lr, p.optimizer, p.weightDecay, 0f, seed, threads());
     }
 
     /** Fashion-MNIST's train and test splits, as these options say where to find them. */
@@ -27,6 +27,6 @@ final class CommonOptions {
     }
 
     int threads() {
-        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        return threads != null ? threads : jgrad.tensor.Parallel.threads();
     }
 }

@@ -31,10 +31,11 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // bad command lines are picocli's ParameterException (exit 2); anything failing later is 1
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof jgrad.train.NonFiniteLossException || ex instanceof IllegalStateException) {
                 err.println("jgrad: " + ex.getMessage());
-                return ex instanceof IllegalArgumentException ? 2 : 1;
+                return 1;
             }
             throw ex;
         });

@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
         Run.Settings d = common.settings(p, epochs != null ? epochs : p.epochs, seed);
         var s = new Run.Settings(p, d.epochs(), batchSize != null ? batchSize : d.batchSize(), lr != null ? lr : d.lr(),
                 optimizer != null ? optimizer : d.optimizer(), weightDecay != null ? weightDecay : d.weightDecay(), momentum,
-                seed, d.threads(), d.dataDir(), d.download());
+                seed, d.threads());
         if (s.epochs() < 1) throw new ParameterException(spec.commandLine(), "--epochs must be at least 1, got " + s.epochs());
         if (s.batchSize() < 1) throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + s.batchSize());
         if (s.threads() < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + s.threads());
@@ -84,15 +84,16 @@ final class TrainCommand implements Callable<Integer> {
         var progress = new Progress(out, err, !noProgress && Progress.isTerminal(), s.preset(), notebookSettings);
         Run.Result r = Run.run(s, data[0], data[1], progress);
         printResult(out, r, notebookSettings);
+        if (save != null) {
+            var state = r.model().stateDict();
+            SafeTensors.save(state, save);
+            out.println("Saved " + state.size() + " tensors to " + save);
+        }
         if (notebookEval) {
             Evaluation nb = Run.evaluate(r.model(), data[1], false);
             out.printf(Locale.ROOT, "Without eval() (the notebook's way): accuracy %.2f%%, cross-entropy %.4f%n", nb.accuracy(), nb.meanLoss());
         }
         if (confusion) out.print(r.test().report());
-        if (save != null) {
-            SafeTensors.save(r.model().stateDict(), save);
-            out.println("Saved " + r.model().stateDict().size() + " tensors to " + save);
-        }
         return 0;
     }
 

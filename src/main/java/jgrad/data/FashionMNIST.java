@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <pre>{@code
  * ImageDataset train = FashionMNIST.load(true);                   // search, download if missing
- * ImageDataset test = FashionMNIST.load(Path.of("data"), false);  // only ./data
+ * ImageDataset test = FashionMNIST.load(DataSource.defaults().withDirectory(Path.of("data")), false);  // only ./data
  * }</pre>
  */
 public final class FashionMNIST {

@@ -73,7 +73,13 @@ public final class IdxReader {
         in.mark(2);
         boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
         in.reset();
-        return gzip ? new GZIPInputStream(in, 1 << 16) : in;
+        if (!gzip) return in;
+        try {
+            return new GZIPInputStream(in, 1 << 16);
+        } catch (IOException | RuntimeException e) {
+            in.close(); // a bad gzip header throws before the caller owns the stream
+            throw e;
+        }
     }
 
     private static int[] readHeader(InputStream in, Path file, int magic, String what) throws IOException {

@@ -18,8 +18,8 @@ public final class Losses {
      * <pre>  input: [N, C] logits   target: [N] class indices in [0, C)   →   [] or [N] (NONE)</pre>
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Reduction reduction) {
-        checkClassInput("cross_entropy", input, target);
-        return nll(input.logSoftmax(1), target, reduction);
+        int[] cls = checkClassInput("cross_entropy", input, target);
+        return nll(input.logSoftmax(1), cls, reduction);
     }
 
     /**
@@ -27,7 +27,10 @@ public final class Losses {
      * <pre>  input: [N, C] log-probabilities   target: [N] class indices   →   [] or [N] (NONE)</pre>
      */
     public static Tensor nll(Tensor input, Tensor target, Reduction reduction) {
-        int[] cls = checkClassInput("nll_loss", input, target);
+        return nll(input, checkClassInput("nll_loss", input, target), reduction);
+    }
+
+    private static Tensor nll(Tensor input, int[] cls, Reduction reduction) {
         int n = input.size(0), c = input.size(1);
         float[] x = input.data(), out = new float[n];
         for (int i = 0; i < n; i++) out[i] = -x[i * c + cls[i]];

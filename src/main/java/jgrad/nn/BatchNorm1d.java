@@ -38,8 +38,9 @@ public final class BatchNorm1d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        Tensor y = Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
         if (isTraining()) numBatchesTracked.data()[0]++;
-        return Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
+        return y;
     }
 
     @Override

@@ -11,8 +11,9 @@ public final class Dropout extends Module {
     private final float p;
     private final Rng rng;
 
+    /** Dropout drawing from the global generator current at each forward, so {@code Rng.manualSeed} applies. */
     public Dropout(float p) {
-        this(p, Rng.global());
+        this(p, null);
     }
 
     public Dropout(float p, Rng rng) {
@@ -23,7 +24,7 @@ public final class Dropout extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.dropout(x, p, isTraining(), rng);
+        return Functional.dropout(x, p, isTraining(), rng != null ? rng : Rng.global());
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class Functional {
             throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied ("
                     + (xs.length == 0 ? "scalar" : Shapes.numel(xs) / Math.max(1, xs[xs.length - 1]) + "x" + xs[xs.length - 1])
                     + " and " + (ws.length == 2 ? ws[1] + "x" + ws[0] : Shapes.str(ws)) + ")");
-        int in = ws[1], out = ws[0], m = x.numel() / in;
+        int in = ws[1], out = ws[0], m = Shapes.outer(xs, xs.length - 1);
         if (bias != null && (bias.dim() != 1 || bias.size(0) != out))
             throw new IllegalArgumentException("linear: bias shape " + Shapes.str(bias.shape()) + " does not match weight shape " + Shapes.str(ws));
         float[] X = x.data(), W = weight.data(), y = new float[m * out];

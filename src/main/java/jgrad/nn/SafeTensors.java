@@ -60,9 +60,11 @@ public final class SafeTensors {
         int padded = (json.length + 7) / 8 * 8; // data starts 8-byte aligned; the format pads with spaces
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
+        // a fresh name in the same directory (so the rename is atomic), created with the usual permissions
+        Path tmp = dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
                 head.putLong(padded).put(json);
                 while (head.hasRemaining()) head.put((byte) ' ');
@@ -72,6 +74,7 @@ public final class SafeTensors {
                     data.asFloatBuffer().put(t.data());
                     out.write(data.array());
                 }
+                ch.force(true); // on disk before the rename makes it visible
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

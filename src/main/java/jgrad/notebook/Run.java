@@ -27,10 +27,9 @@ import jgrad.train.Trainer;
 public final class Run {
     /** What to run; {@link #of(Preset)} gives the notebook's settings. */
     public record Settings(Preset preset, int epochs, int batchSize, float lr, String optimizer, float weightDecay,
-                           float momentum, long seed, int threads, Path dataDir, boolean download) {
+                           float momentum, long seed, int threads) {
         public static Settings of(Preset p) {
-            return new Settings(p, p.epochs, p.batchSize, p.lr, p.optimizer, p.weightDecay, 0f, 0L,
-                    Runtime.getRuntime().availableProcessors(), null, true);
+            return new Settings(p, p.epochs, p.batchSize, p.lr, p.optimizer, p.weightDecay, 0f, 0L, Parallel.threads());
         }
 
         /** True when the hyper-parameters are the notebook's (epochs, seed and threads aside), so its numbers compare. */
@@ -40,7 +39,7 @@ public final class Run {
         }
 
         public Settings withEpochs(int e) {
-            return new Settings(preset, e, batchSize, lr, optimizer, weightDecay, momentum, seed, threads, dataDir, download);
+            return new Settings(preset, e, batchSize, lr, optimizer, weightDecay, momentum, seed, threads);
         }
     }
 

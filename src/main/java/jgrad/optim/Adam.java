@@ -51,6 +51,11 @@ public class Adam extends Optimizer {
     }
 
     @Override
+    protected List<String> stateNames() {
+        return List.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq");
+    }
+
+    @Override
     protected void update(int index, float[] w, float[] g) {
         int n = w.length;
         float[] step = state(index, "step", 1);

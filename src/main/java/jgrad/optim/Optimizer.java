@@ -77,24 +77,33 @@ public abstract class Optimizer {
         return out;
     }
 
-    /** Restores state saved by {@link #stateDict()}; each array must fit its parameter. */
+    /**
+     * Restores state saved by {@link #stateDict()}. Every key must be {@code "lr"} (one value) or
+     * {@code "<param index>.<name>"} with a name this optimizer keeps, of length 1 for {@code step} and
+     * the parameter's size otherwise; anything else is an error listing the offending keys.
+     */
     public void loadStateDict(Map<String, float[]> saved) {
         List<String> bad = new ArrayList<>();
         for (var e : saved.entrySet()) {
-            if (e.getKey().equals("lr")) continue;
-            int dot = e.getKey().indexOf('.');
-            int idx;
-            try {
-                idx = Integer.parseInt(e.getKey().substring(0, Math.max(dot, 0)));
-            } catch (NumberFormatException ex) {
-                bad.add(e.getKey());
+            String key = e.getKey();
+            int len = e.getValue().length, dot = key.indexOf('.');
+            if (key.equals("lr")) {
+                if (len != 1) bad.add("lr (length " + len + ", expected 1)");
                 continue;
             }
-            if (idx < 0 || idx >= params.size()) bad.add(e.getKey());
-            else {
-                int n = params.get(idx).numel(), len = e.getValue().length;
-                if (len != n && len != 1) bad.add(e.getKey() + " (length " + len + ", parameter has " + n + ")");
+            String name = dot < 0 ? "" : key.substring(dot + 1);
+            int idx = -1;
+            try {
+                idx = Integer.parseInt(key.substring(0, Math.max(dot, 0)));
+            } catch (NumberFormatException ignored) {
+                // reported below
             }
+            if (idx < 0 || idx >= params.size() || !stateNames().contains(name)) {
+                bad.add(key + " (no such parameter or state of " + getClass().getSimpleName() + ")");
+                continue;
+            }
+            int want = name.equals("step") ? 1 : params.get(idx).numel();
+            if (len != want) bad.add(key + " (length " + len + ", expected " + want + ")");
         }
         if (!bad.isEmpty()) throw new IllegalArgumentException("optimizer state does not fit these parameters: " + bad);
         state.clear();
@@ -103,4 +112,7 @@ public abstract class Optimizer {
             else state.put(k, v.clone());
         });
     }
+
+    /** The names of the per-parameter state this optimizer keeps, e.g. {@code exp_avg}. */
+    protected abstract List<String> stateNames();
 }

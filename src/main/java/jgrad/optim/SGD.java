@@ -39,6 +39,11 @@ public final class SGD extends Optimizer {
     }
 
     @Override
+    protected List<String> stateNames() {
+        return List.of("momentum_buffer");
+    }
+
+    @Override
     protected void update(int index, float[] w, float[] g) {
         boolean first = momentum != 0f && !hasState(index, "momentum_buffer");
         float[] b = momentum == 0f ? null : state(index, "momentum_buffer", w.length);

@@ -83,8 +83,8 @@ public final class MatMul {
         }
     }
 
-    /** A per-thread scratch array for packed panels, grown as needed, so steady-state training does not allocate. */
-    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Per-thread scratch: [0] the packed panel (grown as needed), [1] the register tile's way out to C. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[MR * NR]});
 
     /**
      * One multiply's operands: A(i,p) = a[aOff + i·rsA + p·csA], B(p,j) = b[bOff + p·rsB + j·csB],
@@ -96,12 +96,12 @@ public final class MatMul {
         /** Packs strip {@code s} of op(B) and computes rows [i0, i1) of C's columns in it. */
         void strip(int s, int i0, int i1) {
             int j0 = s * NR, w = Math.min(NR, n - j0);
-            float[][] holder = PANEL.get();
-            if (holder[0].length < k * NR) holder[0] = new float[k * NR];
-            float[] panel = holder[0];
+            float[][] scratch = SCRATCH.get();
+            if (scratch[0].length < k * NR) scratch[0] = new float[k * NR];
+            float[] panel = scratch[0];
             pack(panel, j0, w);
-            if (simd) simdStrip(panel, j0, w, i0, i1);
-            else scalarStrip(panel, j0, w, i0, i1);
+            if (simd) simdStrip(panel, scratch[1], j0, w, i0, i1);
+            else scalarStrip(panel, scratch[1], j0, w, i0, i1);
         }
 
         /** panel[p·NR + jj] = B(p, j0 + jj) for jj < w, and 0 for w ≤ jj < NR. */
@@ -125,23 +125,21 @@ public final class MatMul {
         }
 
         /** The scalar twin: the same panel and tiles, one float at a time. */
-        private void scalarStrip(float[] panel, int j0, int w, int i0, int i1) {
-            float[] acc = new float[NR];
+        private void scalarStrip(float[] panel, float[] acc, int j0, int w, int i0, int i1) {
             for (int i = i0; i < i1; i++) {
-                java.util.Arrays.fill(acc, 0f);
+                java.util.Arrays.fill(acc, 0, NR, 0f);
                 int ai = aOff + i * rsA;
                 for (int p = 0; p < k; p++) {
                     float av = a[ai + p * csA];
                     int pp = p * NR;
-                    for (int jj = 0; jj < NR; jj++) acc[jj] += av * panel[pp + jj];
+                    for (int jj = 0; jj < NR; jj++) acc[jj] = Math.fma(av, panel[pp + jj], acc[jj]); // as the SIMD kernel rounds
                 }
                 flush(acc, 1, cOff + i * rsC + j0 * csC, w);
             }
         }
 
         /** MR×NR register tiles (16 accumulators with NV = 4) over the packed panel; leftover rows one at a time. */
-        private void simdStrip(float[] panel, int j0, int w, int i0, int i1) {
-            float[] tile = new float[MR * NR];
+        private void simdStrip(float[] panel, float[] tile, int j0, int w, int i0, int i1) {
             int i = i0;
             for (; i + MR <= i1; i += MR) {
                 int a0 = aOff + i * rsA, a1 = a0 + rsA, a2 = a1 + rsA, a3 = a2 + rsA;

@@ -32,12 +32,13 @@ public final class Rng {
 
     /** Uniform on [0, 1). */
     public float uniform() {
-        return (float) random.nextDouble();
+        float u = (float) random.nextDouble();
+        return u < 1f ? u : Math.nextDown(1f); // a double just below 1 rounds up to 1f
     }
 
     /** Uniform on [lo, hi). */
     public float uniform(float lo, float hi) {
-        return lo + (hi - lo) * (float) random.nextDouble();
+        return lo + (hi - lo) * uniform();
     }
 
     /** Standard normal, by the Box-Muller transform (the second value of each pair is kept for the next call). */
@@ -51,23 +52,5 @@ public final class Rng {
         double r = Math.sqrt(-2 * Math.log(u1));
         spare = r * Math.sin(2 * Math.PI * u2);
         return (float) (r * Math.cos(2 * Math.PI * u2));
-    }
-
-    /** Uniform integer in [0, bound). */
-    public int nextInt(int bound) {
-        return random.nextInt(bound);
-    }
-
-    /** A Fisher-Yates permutation of 0..n-1. */
-    public int[] permutation(int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

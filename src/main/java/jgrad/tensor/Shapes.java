@@ -27,10 +27,12 @@ public final class Shapes {
 
     /** Resolves a possibly negative dimension index against {@code rank}, as PyTorch does. */
     public static int dim(int dim, int rank) {
+        if (rank == 0)
+            throw new IndexOutOfBoundsException("dimension " + dim + " given for a tensor with no dimensions (a scalar); reshape(1) first");
         int d = dim < 0 ? dim + rank : dim;
-        if (d < 0 || d >= Math.max(rank, 1) || (rank == 0 && dim != 0 && dim != -1))
+        if (d < 0 || d >= rank)
             throw new IndexOutOfBoundsException("dimension " + dim + " out of range for a tensor of rank " + rank
-                    + " (expected to be in range of [" + (-Math.max(rank, 1)) + ", " + (Math.max(rank, 1) - 1) + "])");
+                    + " (expected to be in range of [" + (-rank) + ", " + (rank - 1) + "])");
         return d;
     }
 

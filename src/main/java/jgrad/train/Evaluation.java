@@ -1,6 +1,8 @@
 package jgrad.train;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jgrad.autograd.GradMode;
 import jgrad.autograd.Tensor;
@@ -16,7 +18,8 @@ import jgrad.nn.Module;
  * <p>{@link #evaluate} switches the model to {@code eval()} (restoring its mode after), which the
  * notebook forgot: for 1d that means BatchNorm uses its running statistics instead of each test
  * batch's own, and evaluation no longer changes those statistics. {@code evalMode=false} reproduces
- * the notebook's way for comparison.
+ * the notebook's way for comparison (batch statistics), but restores the model's buffers after, so
+ * evaluating never changes the model.
  */
 public record Evaluation(long samples, long correct, double meanLoss, long[][] confusion, List<String> classNames) {
     /** Runs the model over {@code data} without recording gradients. */
@@ -26,11 +29,17 @@ public record Evaluation(long samples, long correct, double meanLoss, long[][] c
         long n = 0, correct = 0;
         double lossSum = 0;
         boolean wasTraining = model.isTraining();
+        // in train mode batch norm would fold the evaluated data into its running statistics: keep them
+        Map<String, float[]> buffers = new LinkedHashMap<>();
+        if (!evalMode) model.namedBuffers().forEach((name, t) -> buffers.put(name, t.data().clone()));
         if (evalMode) model.eval();
         else model.train();
         try (var g = GradMode.noGrad()) {
             for (Batch b : data) {
                 Tensor logits = model.forward(b.inputs());
+                if (logits.dim() != 2 || logits.size(1) != k)
+                    throw new IllegalArgumentException("the model outputs shape " + jgrad.tensor.Shapes.str(logits.shape())
+                            + " but there are " + k + " class names: expected [N, " + k + "]");
                 lossSum += Losses.crossEntropy(logits, b.labels(), Reduction.SUM).item();
                 float[] pred = logits.argmax(1).data(), y = b.labels().data();
                 for (int i = 0; i < y.length; i++) {
@@ -40,6 +49,8 @@ public record Evaluation(long samples, long correct, double meanLoss, long[][] c
                 n += y.length;
             }
         } finally {
+            var current = model.namedBuffers();
+            buffers.forEach((name, saved) -> System.arraycopy(saved, 0, current.get(name).data(), 0, saved.length));
             if (wasTraining) model.train();
             else model.eval();
         }

@@ -65,18 +65,25 @@ public final class Trainer {
         long t0 = System.nanoTime(), samples = 0;
         double sum = 0;
         int step = 0, steps = loader instanceof DataLoader d ? d.size() : -1;
-        for (Batch b : loader) {
-            optimizer.zeroGrad();
-            Tensor l = loss.forward(model.forward(b.inputs()), b.labels());
-            float v = l.item();
-            step++;
-            if (!Float.isFinite(v))
-                throw new NonFiniteLossException(v, epoch, step, optimizer.lr());
-            l.backward();
-            optimizer.step();
-            sum += v;
-            samples += b.labels().numel();
-            listener.onStep(epoch, step, steps, v);
+        var batches = loader.iterator();
+        try {
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                optimizer.zeroGrad();
+                Tensor l = loss.forward(model.forward(b.inputs()), b.labels());
+                float v = l.item();
+                step++;
+                if (!Float.isFinite(v))
+                    throw new NonFiniteLossException(v, epoch, step, optimizer.lr());
+                l.backward();
+                optimizer.step();
+                sum += v;
+                samples += b.labels().numel();
+                listener.onStep(epoch, step, steps, v);
+            }
+        } finally {
+            // a DataLoader's iterator owns a prefetch thread: stop it however the epoch ends
+            if (batches instanceof DataLoader.BatchIterator it) it.close();
         }
         return new Epoch(epoch, step == 0 ? Double.NaN : sum / step, (System.nanoTime() - t0) / 1e9, samples);
     }

@@ -43,11 +43,14 @@ class MatMulTest {
                         float[] a = random(rng, m * k), b = random(rng, k * n), c0 = random(rng, m * n);
                         double[] want = naive(a, ta, b, tb, m, n, k);
                         String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb + " accumulate=" + acc;
+                        float[][] out = new float[2][];
                         for (boolean simd : new boolean[]{false, true}) {
                             float[] c = c0.clone();
                             MatMul.mm(simd, a, 0, ta, b, 0, tb, c, 0, m, n, k, acc);
                             assertClose(want, c, acc ? c0 : null, (simd ? "simd " : "scalar ") + what);
+                            out[simd ? 1 : 0] = c;
                         }
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(out[0], out[1], "the twins round alike: " + what);
                     }
     }
 
