@@ -50,6 +50,9 @@ public class Tensor {
     private Backward backward;
     private String gradFn;
     private boolean freed;
+    /** Bumped by in-place changes to {@link #data()} ({@link #bumpVersion()}); see {@link #result}. */
+    private int version;
+    private int[] savedVersions;
 
     private Tensor(float[] data, int[] shape) {
         this.data = data;
@@ -217,6 +220,15 @@ public class Tensor {
         grad = null;
     }
 
+    /**
+     * Records that {@link #data()} was changed in place (an optimizer step, a loaded state dict). A
+     * backward that needs the old values then fails, as PyTorch's does, instead of silently using
+     * the new ones.
+     */
+    public void bumpVersion() {
+        version++;
+    }
+
     /** The name of the op that made this tensor, like PyTorch's {@code grad_fn}, or null for a leaf. */
     public String gradFn() {
         return gradFn;
@@ -254,6 +266,8 @@ public class Tensor {
                 out.inputs = inputs;
                 out.backward = backward;
                 out.gradFn = gradFn;
+                out.savedVersions = new int[inputs.length];
+                for (int i = 0; i < inputs.length; i++) if (inputs[i] != null) out.savedVersions[i] = inputs[i].version;
                 return out;
             }
         }
@@ -307,6 +321,14 @@ public class Tensor {
             Tensor t = order.get(i);
             if (t.leaf) continue;
             if (t.grad == null) continue;
+            for (int j = 0; j < t.inputs.length; j++) {
+                Tensor in = t.inputs[j];
+                if (in != null && in.version != t.savedVersions[j])
+                    throw new IllegalStateException("one of the variables needed for gradient computation has been modified "
+                            + "in place: a tensor of shape " + Shapes.str(in.shape) + " used by " + t.gradFn + " is at version "
+                            + in.version + "; expected version " + t.savedVersions[j] + " (was an optimizer step or "
+                            + "loadStateDict run between forward and backward?)");
+            }
             t.backward.apply(t.grad.data);
             // a non-leaf's gradient is this pass's alone; retain_grad() keeps a running sum aside
             if (t.retainGrad) {

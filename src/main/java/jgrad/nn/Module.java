@@ -121,8 +121,10 @@ public abstract class Module {
                 throw new IllegalArgumentException("size mismatch for " + e.getKey() + ": copying a param with shape "
                         + Shapes.str(src.shape()) + ", the shape in current model is " + Shapes.str(dst.shape()));
         }
-        for (var e : own.entrySet())
+        for (var e : own.entrySet()) {
             System.arraycopy(state.get(e.getKey()).data(), 0, e.getValue().data(), 0, e.getValue().numel());
+            e.getValue().bumpVersion();
+        }
     }
 
     /** Training mode: dropout drops, batch norm uses batch statistics and updates its running ones. */

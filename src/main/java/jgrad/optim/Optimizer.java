@@ -33,7 +33,10 @@ public abstract class Optimizer {
     public void step() {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
-            if (p.grad() != null) update(i, p.data(), p.grad().data());
+            if (p.grad() != null) {
+                update(i, p.data(), p.grad().data());
+                p.bumpVersion();
+            }
         }
     }
 

@@ -28,6 +28,17 @@ class TensorTest {
     }
 
     @Test
+    void anInPlaceChangeBeforeBackwardIsAnError() {
+        Tensor w = Tensor.of(1f, 2f).requiresGrad(true);
+        Tensor y = w.mul(w).sum();
+        var opt = new jgrad.optim.SGD(java.util.List.of(w), 0.1f);
+        w.mul(3f).sum().backward();
+        opt.step(); // changes w, which y's backward needs
+        var e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("modified") && e.getMessage().contains("[2]"), e.getMessage());
+    }
+
+    @Test
     void backwardWithUpstreamGradient() {
         Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
         x.mul(3f).backward(Tensor.of(1f, 10f));
