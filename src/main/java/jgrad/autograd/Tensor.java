@@ -718,7 +718,7 @@ public class Tensor {
         return new ValuesIndices(values, new Tensor(idx, s));
     }
 
-    /** Maximum of all elements (not differentiable through ties' order, like PyTorch's). */
+    /** Maximum of all elements; the gradient goes to the first maximal element. */
     public Tensor max() {
         return reshape(-1).max(0, false).values();
     }

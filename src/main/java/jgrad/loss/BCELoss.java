@@ -4,7 +4,7 @@ import jgrad.autograd.Tensor;
 
 /**
  * Binary cross-entropy of probabilities, log clamped at -100 as PyTorch; see {@link Losses#binaryCrossEntropy}.
- * Reduction defaults to {@link Reduction#MEAN}, as in PyTorch.
+ * The target gets no gradient. Reduction defaults to {@link Reduction#MEAN}, as in PyTorch.
  * <pre>{@code Tensor loss = new BCELoss().forward(input, target);}</pre>
  */
 public record BCELoss(Reduction reduction) implements Loss {

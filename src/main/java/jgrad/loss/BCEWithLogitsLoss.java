@@ -4,7 +4,7 @@ import jgrad.autograd.Tensor;
 
 /**
  * Binary cross-entropy of logits in the stable form; see {@link Losses#binaryCrossEntropyWithLogits}.
- * Reduction defaults to {@link Reduction#MEAN}, as in PyTorch.
+ * The target gets no gradient. Reduction defaults to {@link Reduction#MEAN}, as in PyTorch.
  * <pre>{@code Tensor loss = new BCEWithLogitsLoss().forward(input, target);}</pre>
  */
 public record BCEWithLogitsLoss(Reduction reduction) implements Loss {

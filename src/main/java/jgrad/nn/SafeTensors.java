@@ -147,12 +147,14 @@ public final class SafeTensors {
         readFully(ch, buf, dataStart + begin);
         buf.flip();
         float[] data = new float[count];
-        for (int i = 0; i < count; i++)
-            data[i] = switch (dtype) {
-                case "F32" -> buf.getFloat();
-                case "F64" -> (float) buf.getDouble();
-                default -> buf.getLong();
-            };
+        for (int i = 0; i < count; i++) {
+            if (dtype.equals("I64")) {
+                long v = buf.getLong();
+                if (Math.abs(v) > 1L << 24) // float32 holds every integer up to 2^24, not beyond
+                    throw bad(file, "tensor " + name + " holds the integer " + v + ", which float32 cannot represent exactly");
+                data[i] = v;
+            } else data[i] = dtype.equals("F32") ? buf.getFloat() : (float) buf.getDouble();
+        }
         return Tensor.of(data, shape);
     }
 

@@ -12,8 +12,9 @@ import jgrad.loss.Reduction;
 import jgrad.nn.Module;
 
 /**
- * A classifier's scores on a data set: accuracy, mean cross-entropy over samples, and the confusion
- * matrix (rows true class, columns predicted).
+ * A classifier's scores on N samples: {@code accuracy = 100·#(argmax logits = label)/N},
+ * {@code meanLoss = Σᵢ CE(logitsᵢ, labelᵢ)/N} (over samples, not the mean of batch means), and the
+ * confusion matrix (rows true class, columns predicted).
  *
  * <p>{@link #evaluate} switches the model to {@code eval()} (restoring its mode after), which the
  * notebook forgot: for 1d that means BatchNorm uses its running statistics instead of each test
