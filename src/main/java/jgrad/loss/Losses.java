@@ -13,13 +13,34 @@ public final class Losses {
     private Losses() {}
 
     /**
-     * Cross-entropy of logits against class indices, {@code ℓᵢ = -log softmax(xᵢ)[yᵢ]}, computed as
-     * {@code nll(logSoftmax(x))} so large logits stay finite.
+     * Cross-entropy of logits against class indices, {@code ℓᵢ = -log softmax(xᵢ)[yᵢ]
+     * = log Σⱼ e^(xᵢⱼ - mᵢ) - (xᵢ[yᵢ] - mᵢ)} with mᵢ the row's maximum, so large logits stay finite.
+     * One fused pass (the value of {@code nll(logSoftmax(x))}); the gradient is
+     * {@code ∂ℓᵢ/∂xᵢⱼ = softmax(xᵢ)ⱼ - [j = yᵢ]}.
      * <pre>  input: [N, C] logits   target: [N] class indices in [0, C)   →   [] or [N] (NONE)</pre>
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Reduction reduction) {
         int[] cls = checkClassInput("cross_entropy", input, target);
-        return nll(input.logSoftmax(1), cls, reduction);
+        int n = input.size(0), c = input.size(1);
+        float[] x = input.data(), out = new float[n], prob = new float[n * c];
+        for (int i = 0, row = 0; i < n; i++, row += c) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) m = Math.max(m, x[row + j]);
+            double s = 0;
+            for (int j = 0; j < c; j++) s += Math.exp(x[row + j] - m);
+            float logSum = (float) Math.log(s);
+            out[i] = -((x[row + cls[i]] - m) - logSum);
+            for (int j = 0; j < c; j++) prob[row + j] = (float) Math.exp((x[row + j] - m) - logSum);
+        }
+        Tensor perSample = Tensor.result("CrossEntropyLossBackward0", out, new int[]{n}, g -> {
+            // in the forward pass this was ℓᵢ = logΣexp - x[yᵢ]: dx = g·(softmax - onehot)
+            float[] dx = input.gradBuffer();
+            for (int i = 0, row = 0; i < n; i++, row += c) {
+                for (int j = 0; j < c; j++) dx[row + j] += g[i] * prob[row + j];
+                dx[row + cls[i]] -= g[i];
+            }
+        }, input);
+        return reduction.apply(perSample);
     }
 
     /**
