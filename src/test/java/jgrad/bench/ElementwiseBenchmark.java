@@ -33,26 +33,20 @@ public class ElementwiseBenchmark {
     @Setup
     public void setUp() {
         Rng rng = new Rng(1);
-        x = random(rng, N);
-        dY = random(rng, N);
-        xhat = random(rng, N);
+        x = Tensor.randn(rng, N).data();
+        dY = Tensor.randn(rng, N).data();
+        xhat = Tensor.randn(rng, N).data();
         y = new float[N];
         dX = new float[N];
-        g = random(rng, COLS);
-        a = random(rng, COLS);
-        b = random(rng, COLS);
+        g = Tensor.randn(rng, COLS).data();
+        a = Tensor.randn(rng, COLS).data();
+        b = Tensor.randn(rng, COLS).data();
         Elementwise.relu(x, y, N); // a ReLU output, about half zeros, for reluBackward's mask
         input = Tensor.of(x.clone(), ROWS, COLS);
         runningMean = Tensor.zeros(COLS);
         runningVar = Tensor.ones(COLS);
         weight = Tensor.ones(COLS);
         bias = Tensor.zeros(COLS);
-    }
-
-    private static float[] random(Rng rng, int len) {
-        float[] v = new float[len];
-        for (int i = 0; i < len; i++) v[i] = rng.normal();
-        return v;
     }
 
     @Benchmark

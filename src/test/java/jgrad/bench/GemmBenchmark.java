@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.*;
 
+import jgrad.autograd.Tensor;
 import jgrad.tensor.MatMul;
 import jgrad.tensor.Parallel;
 import jgrad.tensor.Rng;
@@ -49,16 +50,10 @@ public class GemmBenchmark {
         transA = parts[3].charAt(0) == 'T';
         transB = parts[3].charAt(1) == 'T';
         Rng rng = new Rng(1);
-        a = random(rng, m * k);
-        b = random(rng, k * n);
+        a = Tensor.randn(rng, m * k).data();
+        b = Tensor.randn(rng, k * n).data();
         c = new float[m * n];
         Parallel.setThreads(threads);
-    }
-
-    private static float[] random(Rng rng, int len) {
-        float[] x = new float[len];
-        for (int i = 0; i < len; i++) x[i] = rng.normal();
-        return x;
     }
 
     @Benchmark
