@@ -55,12 +55,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (epochs < 2) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--epochs must be at least 2 (the first is warm-up)");
-        List<Preset> presets = switch (model) {
-            case "simple" -> List.of(Preset.SIMPLE);
-            case "complex" -> List.of(Preset.COMPLEX);
-            case "both" -> List.of(Preset.SIMPLE, Preset.COMPLEX);
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown model '" + model + "'");
-        };
+        List<Preset> presets = model.equals("both") ? List.of(Preset.values()) : Preset.byId(model) != null ? List.of(Preset.byId(model)) : null;
+        if (presets == null)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple, complex or both");
         PrintWriter out = spec.commandLine().getOut();
         int t = common.threads();
         Parallel.setThreads(t);

@@ -54,11 +54,8 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     Run.Settings settings() {
-        Preset p = switch (model) {
-            case "simple" -> Preset.SIMPLE;
-            case "complex" -> Preset.COMPLEX;
-            default -> throw new ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple or complex");
-        };
+        Preset p = Preset.byId(model);
+        if (p == null) throw new ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple or complex");
         Run.Settings d = common.settings(p, epochs != null ? epochs : p.epochs, seed);
         var s = new Run.Settings(p, d.epochs(), batchSize != null ? batchSize : d.batchSize(), lr != null ? lr : d.lr(),
                 optimizer != null ? optimizer : d.optimizer(), weightDecay != null ? weightDecay : d.weightDecay(), momentum,
@@ -67,8 +64,8 @@ final class TrainCommand implements Callable<Integer> {
         if (s.batchSize() < 1) throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + s.batchSize());
         if (s.threads() < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + s.threads());
         if (!(s.lr() > 0)) throw new ParameterException(spec.commandLine(), "--lr must be positive, got " + s.lr());
-        if (!java.util.List.of("sgd", "adam", "adamw").contains(s.optimizer()))
-            throw new ParameterException(spec.commandLine(), "unknown optimizer '" + s.optimizer() + "': expected sgd, adam or adamw");
+        if (!Preset.OPTIMIZERS.contains(s.optimizer()))
+            throw new ParameterException(spec.commandLine(), "unknown optimizer '" + s.optimizer() + "': expected one of " + Preset.OPTIMIZERS);
         return s;
     }
 

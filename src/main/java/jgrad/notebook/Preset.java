@@ -51,17 +51,27 @@ public enum Preset {
         return this == SIMPLE ? new Net() : new ComplexNet();
     }
 
-    /** Builds optimizer {@code name} ("sgd", "adam", "adamw") over {@code params}. */
+    /** The optimizer names {@link #optimizer} builds. */
+    public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
+
+    /** Builds optimizer {@code name} (one of {@link #OPTIMIZERS}) over {@code params}. */
     public static Optimizer optimizer(String name, List<? extends Tensor> params, float lr, float weightDecay, float momentum) {
         return switch (name) {
             case "sgd" -> new SGD(params, lr, momentum, 0f, weightDecay, false);
             case "adam" -> new Adam(params, lr, weightDecay);
             case "adamw" -> new AdamW(params, lr, weightDecay);
-            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "': expected sgd, adam or adamw");
+            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "': expected one of " + OPTIMIZERS);
         };
     }
 
+    /** "simple" or "complex", as the CLI spells it. */
     public String id() {
         return name().toLowerCase();
+    }
+
+    /** The preset spelled {@code id}, or null if there is none. */
+    public static Preset byId(String id) {
+        for (Preset p : values()) if (p.id().equals(id)) return p;
+        return null;
     }
 }
