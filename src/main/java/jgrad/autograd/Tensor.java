@@ -44,6 +44,8 @@ public class Tensor {
     private boolean requiresGrad;
     private boolean leaf = true;
     private boolean retainGrad;
+    /** {@link #zeroGrad} ran since the last write: {@code grad}'s array is kept but logically all zeros. */
+    private boolean gradZeroed;
     private Tensor grad;
     private Tensor retained;
     private Tensor[] inputs;
@@ -201,7 +203,9 @@ public class Tensor {
 
     /** dL/d(this) accumulated by backward passes, or null before the first one. */
     public Tensor grad() {
-        return leaf ? grad : retained;
+        if (!leaf) return retained;
+        if (gradZeroed) fillZeroedGrad();
+        return grad;
     }
 
     /** Keeps this non-leaf tensor's gradient after backward, like {@code retain_grad()}. */
@@ -210,14 +214,23 @@ public class Tensor {
         return this;
     }
 
-    /** Sets the gradient to zero in place (the buffer is kept, so training steps do not allocate). */
+    /**
+     * Sets the gradient to zero, keeping its buffer so training steps do not allocate. The zeros are
+     * written lazily: a backward that assigns the whole gradient (see {@link #gradIsZero}) skips them.
+     */
     public void zeroGrad() {
-        if (grad != null) Arrays.fill(grad.data, 0f);
+        if (grad != null) gradZeroed = true;
     }
 
     /** Drops the gradient buffer, like {@code zero_grad(set_to_none=True)}. */
     public void clearGrad() {
         grad = null;
+        gradZeroed = false;
+    }
+
+    private void fillZeroedGrad() {
+        Arrays.fill(grad.data, 0f);
+        gradZeroed = false;
     }
 
     /**
@@ -281,6 +294,28 @@ public class Tensor {
     public float[] gradBuffer() {
         if (!requiresGrad) return null;
         if (grad == null) grad = new Tensor(new float[data.length], shape);
+        else if (gradZeroed) fillZeroedGrad();
+        return grad.data;
+    }
+
+    /**
+     * True when this tensor requires grad and its gradient is still zero (none yet, or
+     * {@link #zeroGrad} since): a backward may then assign its contribution with {@code =} into
+     * {@link #gradBufferToOverwrite()} rather than add it, saving a fill and a read of zeros.
+     */
+    public boolean gradIsZero() {
+        return requiresGrad && (grad == null || gradZeroed);
+    }
+
+    /**
+     * The gradient array for a backward that writes every element: when {@link #gradIsZero()} was true
+     * it may hold stale values, which the caller must overwrite ({@code =}), else it must add
+     * ({@code +=}). Null if this tensor does not require grad.
+     */
+    public float[] gradBufferToOverwrite() {
+        if (!requiresGrad) return null;
+        if (grad == null) grad = new Tensor(new float[data.length], shape);
+        gradZeroed = false;
         return grad.data;
     }
 

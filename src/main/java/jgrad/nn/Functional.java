@@ -37,12 +37,21 @@ public final class Functional {
         int[] ys = xs.clone();
         ys[ys.length - 1] = out;
         return Tensor.result("AddmmBackward0", y, ys, dY -> {
-            float[] dX = x.gradBuffer(), dW = weight.gradBuffer(), db = bias == null ? null : bias.gradBuffer();
-            // dX[M,in] += dY[M,out] · W[out,in]
-            if (dX != null) MatMul.mm(dY, 0, false, W, 0, false, dX, 0, m, in, out, true);
-            // dW[out,in] += dY[M,out]ᵀ · X[M,in]
-            if (dW != null) MatMul.mm(dY, 0, true, X, 0, false, dW, 0, out, in, m, true);
-            if (db != null) Elementwise.sumRows(dY, m, out, db);
+            // each gradient is assigned when still zero (after zeroGrad, or a fresh one), else added to
+            // dX[M,in] (+)= dY[M,out] · W[out,in]
+            if (x.requiresGrad()) {
+                boolean add = !x.gradIsZero();
+                MatMul.mm(dY, 0, false, W, 0, false, x.gradBufferToOverwrite(), 0, m, in, out, add);
+            }
+            // dW[out,in] (+)= dY[M,out]ᵀ · X[M,in]
+            if (weight.requiresGrad()) {
+                boolean add = !weight.gradIsZero();
+                MatMul.mm(dY, 0, true, X, 0, false, weight.gradBufferToOverwrite(), 0, out, in, m, add);
+            }
+            if (bias != null && bias.requiresGrad()) {
+                boolean add = !bias.gradIsZero();
+                Elementwise.sumRows(dY, m, out, bias.gradBufferToOverwrite(), add);
+            }
         }, x, weight, bias);
     }
 
@@ -118,7 +127,7 @@ public final class Functional {
         float[] X = x.data(), mean = new float[c], invStd = new float[c];
         if (useBatch) {
             float[] sq = new float[c];
-            Elementwise.sumRows(X, n, c, mean);
+            Elementwise.sumRows(X, n, c, mean, false);
             for (int j = 0; j < c; j++) mean[j] /= n;
             Elementwise.sumSquaredDeviations(X, mean, n, c, sq);
             for (int j = 0; j < c; j++) invStd[j] = (float) (1.0 / Math.sqrt(sq[j] / n + eps));
@@ -146,7 +155,7 @@ public final class Functional {
             float[] dX = x.gradBuffer(), dW = weight == null ? null : weight.gradBuffer(), dB = bias == null ? null : bias.gradBuffer();
             // in the forward pass this was y = xhat·γ + β with xhat = (x - μ)·invStd
             float[] sumDy = new float[c], sumDyXhat = new float[c];
-            Elementwise.sumRows(dY, n, c, sumDy);
+            Elementwise.sumRows(dY, n, c, sumDy, false);
             Elementwise.sumRowsOfProduct(dY, xhat, n, c, sumDyXhat);
             if (dW != null) for (int j = 0; j < c; j++) dW[j] += sumDyXhat[j];
             if (dB != null) for (int j = 0; j < c; j++) dB[j] += sumDy[j];

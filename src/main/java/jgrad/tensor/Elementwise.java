@@ -1,5 +1,7 @@
 package jgrad.tensor;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -72,8 +74,9 @@ public final class Elementwise {
         }
     }
 
-    /** out[c] += Σ_r x[r, c]: column sums of a [rows, cols] matrix (a bias gradient). */
-    public static void sumRows(float[] x, int rows, int cols, float[] out) {
+    /** out[c] = Σ_r x[r, c], or {@code +=} when {@code accumulate}: column sums of a [rows, cols] matrix (a bias gradient). */
+    public static void sumRows(float[] x, int rows, int cols, float[] out, boolean accumulate) {
+        if (!accumulate) Arrays.fill(out, 0, cols, 0f);
         int e = simdEnd(cols);
         for (int r = 0, off = 0; r < rows; r++, off += cols) {
             int c = 0;

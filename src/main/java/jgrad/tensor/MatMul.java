@@ -19,7 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>How: C is cut into strips {@link #NR} columns wide. Each task packs a strip of op(B) into a
  * contiguous [K, NR] panel (zero-padded past N, so the micro-kernel never branches on width), then
  * sweeps it with MR×NR register tiles: MR rows of C live in MR·NR/VL vector accumulators while p runs
- * over K, each B vector loaded feeding MR fused multiply-adds. The panel (K·NR floats, 200 KB for
+ * over K, each B vector loaded feeding MR fused multiply-adds. When C has at most VL columns (the
+ * 10-class output layer) the strips are one vector wide instead, so the tiles do not spend 84% of
+ * their multiply-adds on padding. The panel (K·NR floats, 200 KB for
  * K = 784) stays in L2 while every row block of A passes over it. Each C element is computed by one
  * task in a fixed order, so results do not depend on the thread count.
  *
@@ -61,12 +63,13 @@ public final class MatMul {
         int rsA = transA ? 1 : k, csA = transA ? m : 1, rsB = transB ? 1 : n, csB = transB ? k : 1;
         // Packing op(B) costs K·N, and a gather when B is stored transposed. With few rows (M = batch) it
         // can be cheaper to compute Cᵀ = op(B)ᵀ·op(A)ᵀ, packing op(A) instead and writing C transposed.
-        long direct = (long) k * n * (csB == 1 ? 1 : 4) + (long) m * n / 2;
-        long swapped = (long) k * m * (rsA == 1 ? 1 : 4) + 4L * m * n;
+        // Both sides also pay for the multiply-adds on padding: a strip is NR (or, for n ≤ VL, VL) columns wide.
+        long direct = (long) k * n * (csB == 1 ? 1 : 4) + (long) m * n / 2 + padded(m, MR) * padded(n, width(n)) * k / VL;
+        long swapped = (long) k * m * (rsA == 1 ? 1 : 4) + 4L * m * n + padded(n, MR) * padded(m, width(m)) * k / VL;
         Operands o = swapped < direct
-                ? new Operands(simd, b, bOff, csB, rsB, a, aOff, csA, rsA, c, cOff, 1, n, n, m, k, accumulate)
-                : new Operands(simd, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, n, 1, m, n, k, accumulate);
-        int strips = (o.n + NR - 1) / NR, rowBlocks = (o.m + MR - 1) / MR, rows = o.m;
+                ? new Operands(simd, b, bOff, csB, rsB, a, aOff, csA, rsA, c, cOff, 1, n, n, m, k, width(m), accumulate)
+                : new Operands(simd, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, n, 1, m, n, k, width(n), accumulate);
+        int strips = (o.n + o.nr - 1) / o.nr, rowBlocks = (o.m + MR - 1) / MR, rows = o.m;
         int threads = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
         if (threads == 1) {
             for (int s = 0; s < strips; s++) o.strip(s, 0, rows);
@@ -75,71 +78,109 @@ public final class MatMul {
                 for (int s = t; s < strips; s += threads) o.strip(s, 0, rows);
             });
         } else {
-            int per = (rowBlocks + threads - 1) / threads;
+            // Few strips, many rows: rather than every thread packing the same panels, the threads pack
+            // them once together (each a range of p) into the caller's buffer, then share them.
+            int size = k * o.nr, per = (rowBlocks + threads - 1) / threads, perP = (k + threads - 1) / threads;
+            float[][] scratch = SCRATCH.get();
+            if (scratch[2].length < strips * size) scratch[2] = new float[strips * size];
+            float[] panels = scratch[2];
+            Parallel.run(threads, t -> {
+                int p0 = Math.min(k, t * perP), p1 = Math.min(k, (t + 1) * perP);
+                for (int s = 0; s < strips; s++) o.pack(panels, s * size, s, p0, p1);
+            });
             Parallel.run(threads, t -> {
                 int i0 = Math.min(rows, t * per * MR), i1 = Math.min(rows, (t + 1) * per * MR);
-                for (int s = 0; s < strips && i0 < i1; s++) o.strip(s, i0, i1);
+                for (int s = 0; s < strips && i0 < i1; s++) o.sweep(panels, s * size, s, i0, i1);
             });
         }
     }
 
-    /** Per-thread scratch: [0] the packed panel (grown as needed), [1] the register tile's way out to C. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[MR * NR]});
+    /** The strip width for n columns: one vector when that is enough (a 10-class output), else NR. */
+    private static int width(int n) {
+        return n <= VL ? VL : NR;
+    }
+
+    private static long padded(int n, int multiple) {
+        return (long) (n + multiple - 1) / multiple * multiple;
+    }
+
+    /** Per-thread gather offsets for packing a transposed B. */
+    private static final ThreadLocal<int[]> SCRATCH_INDEX = ThreadLocal.withInitial(() -> new int[VL]);
+
+    /**
+     * Per-thread scratch, grown as needed: [0] a packed panel, [1] the register tile's way out to C, [2] the
+     * panels a call shares with the other threads.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[MR * NR], new float[0]});
 
     /**
      * One multiply's operands: A(i,p) = a[aOff + i·rsA + p·csA], B(p,j) = b[bOff + p·rsB + j·csB],
-     * C(i,j) = c[cOff + i·rsC + j·csC], with i < m, j < n, p < k.
+     * C(i,j) = c[cOff + i·rsC + j·csC], with i < m, j < n, p < k; strips of C are {@code nr} (NR or VL) columns wide.
      */
     private record Operands(boolean simd, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int rsB, int csB,
-                            float[] c, int cOff, int rsC, int csC, int m, int n, int k, boolean accumulate) {
+                            float[] c, int cOff, int rsC, int csC, int m, int n, int k, int nr, boolean accumulate) {
 
         /** Packs strip {@code s} of op(B) and computes rows [i0, i1) of C's columns in it. */
         void strip(int s, int i0, int i1) {
-            int j0 = s * NR, w = Math.min(NR, n - j0);
             float[][] scratch = SCRATCH.get();
-            if (scratch[0].length < k * NR) scratch[0] = new float[k * NR];
-            float[] panel = scratch[0];
-            pack(panel, j0, w);
-            if (simd) simdStrip(panel, scratch[1], j0, w, i0, i1);
-            else scalarStrip(panel, scratch[1], j0, w, i0, i1);
+            if (scratch[0].length < k * nr) scratch[0] = new float[k * nr];
+            pack(scratch[0], 0, s, 0, k);
+            sweep(scratch[0], 0, s, i0, i1);
         }
 
-        /** panel[p·NR + jj] = B(p, j0 + jj) for jj < w, and 0 for w ≤ jj < NR. */
-        private void pack(float[] panel, int j0, int w) {
+        /** Rows [i0, i1) of C's columns in strip {@code s}, from its packed panel at panel[off]. */
+        void sweep(float[] panel, int off, int s, int i0, int i1) {
+            int j0 = s * nr, w = Math.min(nr, n - j0);
+            float[] tile = SCRATCH.get()[1];
+            if (simd && nr == NR) simdStrip(panel, off, tile, j0, w, i0, i1);
+            else if (simd) simdNarrowStrip(panel, off, tile, j0, w, i0, i1);
+            else scalarStrip(panel, off, tile, j0, w, i0, i1);
+        }
+
+        /**
+         * Rows p0 ≤ p < p1 of strip {@code s}'s panel: panel[off + p·nr + jj] = B(p, j0 + jj) for jj < w,
+         * and 0 for w ≤ jj < nr.
+         */
+        void pack(float[] panel, int off, int s, int p0, int p1) {
+            int j0 = s * nr, w = Math.min(nr, n - j0);
             if (csB == 1) {
-                for (int p = 0; p < k; p++) {
-                    System.arraycopy(b, bOff + p * rsB + j0, panel, p * NR, w);
-                    if (w < NR) java.util.Arrays.fill(panel, p * NR + w, p * NR + NR, 0f);
+                for (int p = p0; p < p1; p++) {
+                    int dst = off + p * nr;
+                    System.arraycopy(b, bOff + p * rsB + j0, panel, dst, w);
+                    if (w < nr) java.util.Arrays.fill(panel, dst + w, dst + nr, 0f);
                 }
             } else {
-                // B is stored transposed ([N,K]): read along its rows, 16 at a time, to keep both sides in cache
-                if (w < NR) java.util.Arrays.fill(panel, 0, k * NR, 0f);
-                for (int p0 = 0; p0 < k; p0 += 16) {
-                    int p1 = Math.min(k, p0 + 16);
-                    for (int jj = 0; jj < w; jj++) {
-                        int src = bOff + (j0 + jj) * csB;
-                        for (int p = p0; p < p1; p++) panel[p * NR + jj] = b[src + p];
-                    }
+                // B is stored transposed ([N,K]): each panel row is a column of B. Walking p outermost writes
+                // the panel in order; the SIMD path gathers VL of B's rows at once (2-4× faster than scalar)
+                if (w < nr) java.util.Arrays.fill(panel, off + p0 * nr, off + p1 * nr, 0f);
+                int gathered = simd ? w / VL * VL : 0;
+                int[] rowStarts = SCRATCH_INDEX.get();
+                for (int q = 0; q < VL; q++) rowStarts[q] = q * csB;
+                for (int p = p0; p < p1; p++) {
+                    int src = bOff + j0 * csB + p, dst = off + p * nr;
+                    for (int jj = 0; jj < gathered; jj += VL)
+                        FloatVector.fromArray(S, b, src + jj * csB, rowStarts, 0).intoArray(panel, dst + jj);
+                    for (int jj = gathered; jj < w; jj++) panel[dst + jj] = b[src + jj * csB];
                 }
             }
         }
 
         /** The scalar twin: the same panel and tiles, one float at a time. */
-        private void scalarStrip(float[] panel, float[] acc, int j0, int w, int i0, int i1) {
+        private void scalarStrip(float[] panel, int off, float[] acc, int j0, int w, int i0, int i1) {
             for (int i = i0; i < i1; i++) {
-                java.util.Arrays.fill(acc, 0, NR, 0f);
+                java.util.Arrays.fill(acc, 0, nr, 0f);
                 int ai = aOff + i * rsA;
                 for (int p = 0; p < k; p++) {
                     float av = a[ai + p * csA];
-                    int pp = p * NR;
-                    for (int jj = 0; jj < NR; jj++) acc[jj] = Math.fma(av, panel[pp + jj], acc[jj]); // as the SIMD kernel rounds
+                    int pp = off + p * nr;
+                    for (int jj = 0; jj < nr; jj++) acc[jj] = Math.fma(av, panel[pp + jj], acc[jj]); // as the SIMD kernel rounds
                 }
                 flush(acc, 1, cOff + i * rsC + j0 * csC, w);
             }
         }
 
         /** MR×NR register tiles (16 accumulators with NV = 4) over the packed panel; leftover rows one at a time. */
-        private void simdStrip(float[] panel, float[] tile, int j0, int w, int i0, int i1) {
+        private void simdStrip(float[] panel, int off, float[] tile, int j0, int w, int i0, int i1) {
             int i = i0;
             for (; i + MR <= i1; i += MR) {
                 int a0 = aOff + i * rsA, a1 = a0 + rsA, a2 = a1 + rsA, a3 = a2 + rsA;
@@ -147,12 +188,11 @@ public final class MatMul {
                 FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
                 FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
                 FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-                for (int p = 0, pp = 0; p < k; p++, pp += NR) {
+                for (int pp = off, end = off + k * NR, ap = 0; pp < end; pp += NR, ap += csA) {
                     FloatVector b0 = FloatVector.fromArray(S, panel, pp);
                     FloatVector b1 = FloatVector.fromArray(S, panel, pp + VL);
                     FloatVector b2 = FloatVector.fromArray(S, panel, pp + 2 * VL);
                     FloatVector b3 = FloatVector.fromArray(S, panel, pp + 3 * VL);
-                    int ap = p * csA;
                     FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
                     c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
                     x = FloatVector.broadcast(S, a[a1 + ap]);
@@ -171,7 +211,7 @@ public final class MatMul {
             for (; i < i1; i++) {
                 int ai = aOff + i * rsA;
                 FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-                for (int p = 0, pp = 0; p < k; p++, pp += NR) {
+                for (int p = 0, pp = off; p < k; p++, pp += NR) {
                     FloatVector x = FloatVector.broadcast(S, a[ai + p * csA]);
                     c0 = x.fma(FloatVector.fromArray(S, panel, pp), c0);
                     c1 = x.fma(FloatVector.fromArray(S, panel, pp + VL), c1);
@@ -183,17 +223,44 @@ public final class MatMul {
             }
         }
 
+        /** The one-vector-wide strip (nr = VL): MR×VL tiles, then leftover rows one at a time. */
+        private void simdNarrowStrip(float[] panel, int off, float[] tile, int j0, int w, int i0, int i1) {
+            int i = i0;
+            for (; i + MR <= i1; i += MR) {
+                int a0 = aOff + i * rsA, a1 = a0 + rsA, a2 = a1 + rsA, a3 = a2 + rsA;
+                FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+                for (int p = 0, pp = off; p < k; p++, pp += VL) {
+                    FloatVector b0 = FloatVector.fromArray(S, panel, pp);
+                    int ap = p * csA;
+                    c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b0, c0);
+                    c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b0, c1);
+                    c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
+                    c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
+                }
+                c0.intoArray(tile, 0); c1.intoArray(tile, VL); c2.intoArray(tile, 2 * VL); c3.intoArray(tile, 3 * VL);
+                flush(tile, MR, cOff + i * rsC + j0 * csC, w);
+            }
+            for (; i < i1; i++) {
+                int ai = aOff + i * rsA;
+                FloatVector c0 = FloatVector.zero(S);
+                for (int p = 0, pp = off; p < k; p++, pp += VL)
+                    c0 = FloatVector.broadcast(S, a[ai + p * csA]).fma(FloatVector.fromArray(S, panel, pp), c0);
+                c0.intoArray(tile, 0);
+                flush(tile, 1, cOff + i * rsC + j0 * csC, w);
+            }
+        }
+
         /**
-         * Moves {@code rows} tile rows from {@code tile} (row r at r·NR) into C from c[off], writing
-         * or adding {@code w ≤ NR} columns. The accumulators reach here through a scratch array rather
+         * Moves {@code rows} tile rows from {@code tile} (row r at r·nr) into C from c[off], writing
+         * or adding {@code w ≤ nr} columns. The accumulators reach here through a scratch array rather
          * than as arguments: a method taking {@code FloatVector} parameters that C2 does not inline
          * falls back to the Vector API's slow Java implementation.
          */
         private void flush(float[] tile, int rows, int off, int w) {
             for (int r = 0; r < rows; r++, off += rsC) {
-                int t = r * NR;
-                if (w == NR && csC == 1) {
-                    for (int q = 0; q < NR; q += VL) {
+                int t = r * nr;
+                if (w == nr && csC == 1) {
+                    for (int q = 0; q < nr; q += VL) {
                         FloatVector v = FloatVector.fromArray(S, tile, t + q);
                         if (accumulate) v = v.add(FloatVector.fromArray(S, c, off + q));
                         v.intoArray(c, off + q);
@@ -204,7 +271,7 @@ public final class MatMul {
                     // C is written transposed (rsC = 1): walk the tile by columns so each write run is contiguous
                     for (int jj = 0; jj < w; jj++) {
                         int o = off + jj * csC;
-                        for (int q = r; q < rows; q++) c[o + (q - r)] = accumulate ? c[o + (q - r)] + tile[q * NR + jj] : tile[q * NR + jj];
+                        for (int q = r; q < rows; q++) c[o + (q - r)] = accumulate ? c[o + (q - r)] + tile[q * nr + jj] : tile[q * nr + jj];
                     }
                     return;
                 }

@@ -13,6 +13,36 @@ import jgrad.autograd.Tensor;
 import jgrad.tensor.Rng;
 
 class ModuleTest {
+    /** zeroGrad only marks the gradient as zero; linear's backward then assigns it instead of adding. */
+    @Test
+    void linearGradientsAreAssignedAfterZeroGradAndAddedOtherwise() {
+        Linear fc = new Linear(3, 2, true, new Rng(3));
+        Tensor x = Tensor.randn(new Rng(1), 4, 3);
+        fc.forward(x).sum().backward();
+        float[] w1 = fc.weight.grad().data().clone(), b1 = fc.bias.grad().data().clone();
+        fc.forward(x).sum().backward();
+        assertArrayEquals(times(2, w1), fc.weight.grad().data(), 1e-6f, "without zeroGrad gradients add up");
+        assertArrayEquals(times(2, b1), fc.bias.grad().data(), 1e-6f);
+        fc.zeroGrad();
+        assertArrayEquals(new float[6], fc.weight.grad().data(), "a zeroed gradient reads as zeros");
+        fc.forward(x).sum().backward();
+        assertArrayEquals(w1, fc.weight.grad().data(), 1e-6f);
+        fc.zeroGrad();   // not read before the next backward: the stale values must be overwritten, not added to
+        fc.forward(x).sum().backward();
+        assertArrayEquals(w1, fc.weight.grad().data(), 1e-6f);
+        assertArrayEquals(b1, fc.bias.grad().data(), 1e-6f);
+        fc.zeroGrad();   // two uses in one graph: the first assigns, the second adds
+        fc.forward(x).add(fc.forward(x)).sum().backward();
+        assertArrayEquals(times(2, w1), fc.weight.grad().data(), 1e-6f);
+        assertArrayEquals(times(2, b1), fc.bias.grad().data(), 1e-6f);
+    }
+
+    private static float[] times(float k, float[] a) {
+        float[] r = a.clone();
+        for (int i = 0; i < r.length; i++) r[i] *= k;
+        return r;
+    }
+
     private final Rng rng = new Rng(11);
 
     @Test

@@ -39,8 +39,9 @@ class ElementwiseTest {
         for (int rows = 0; rows <= 3; rows++)
             for (int cols = 0; cols <= 2 * MatMul.VL + 3; cols++) {
                 float[] x = random(rng, rows * cols), y = random(rng, rows * cols), b = random(rng, cols), b2 = random(rng, cols);
-                float[] sum = new float[cols], prod = new float[cols], sq = new float[cols], bias = x.clone();
-                Elementwise.sumRows(x, rows, cols, sum);
+                float[] sum = random(rng, cols), sum0 = random(rng, cols), added = sum0.clone(), prod = new float[cols], sq = new float[cols], bias = x.clone();
+                Elementwise.sumRows(x, rows, cols, sum, false);   // overwrites whatever was there
+                Elementwise.sumRows(x, rows, cols, added, true);
                 Elementwise.sumRowsOfProduct(x, y, rows, cols, prod);
                 Elementwise.sumSquaredDeviations(x, b, rows, cols, sq);
                 Elementwise.addRow(bias, b, rows, cols);
@@ -59,6 +60,7 @@ class ElementwiseTest {
                         assertEquals(x[i] * b[c] + b2[c], sh[i], 1e-5);
                     }
                     assertEquals(s, sum[c], 1e-5);
+                    assertEquals(s + sum0[c], added[c], 1e-5);
                     assertEquals(p, prod[c], 1e-5);
                     assertEquals(q, sq[c], 1e-5);
                 }

@@ -58,7 +58,7 @@ class MatMulTest {
     void facadeMatchesNaiveForEveryTransposeAndSize() {
         Rng rng = new Rng(2);
         int[][] shapes = {{0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {1, 1, 1}, {5, 7, 3}, {64, 256, 784}, {64, 10, 128},
-                {256, 784, 64}, {13, 33, 17}, {100, 37, 70}};
+                {256, 784, 64}, {10, 128, 64}, {64, 128, 10}, {13, 33, 17}, {100, 37, 70}};
         for (int[] s : shapes)
             for (int ta = 0; ta < 2; ta++)
                 for (int tb = 0; tb < 2; tb++)
