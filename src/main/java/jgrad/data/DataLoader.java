@@ -1,11 +1,14 @@
 package jgrad.data;
 
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jgrad.autograd.Tensor;
+import jgrad.tensor.Elementwise;
+import jgrad.tensor.Parallel;
 
 /**
  * Iterates over an {@link ImageDataset} in mini-batches of transformed float tensors, like
@@ -21,9 +24,14 @@ import jgrad.autograd.Tensor;
  *       PyTorch's generator, so the order differs from PyTorch's for the same seed.</li>
  *   <li><b>Transform:</b> evaluated once per uint8 value into a 256-entry table; a batch is then
  *       filled by table lookup ({@code inputs[b, 0, r, c] = table[pixel]}).</li>
- *   <li><b>Prefetch:</b> one daemon thread makes the next batch (at most two ahead) while the
+ *   <li><b>Prefetch:</b> when the kernels leave a core free ({@link Parallel#threads()} below the
+ *       number of cores), one daemon thread makes the next batch (at most two ahead) while the
  *       training step runs. An exception in it is rethrown from {@code next()}. Leaving a loop
- *       early is safe: the thread stops when the iterator is closed or garbage-collected.</li>
+ *       early is safe: the thread stops when the iterator is closed or garbage-collected. When the
+ *       kernels use every core, a loader thread can only take time from them (measured on 2 cores:
+ *       the step waited 110-150 µs a batch for it, more than making the batch itself), so
+ *       {@code next()} makes the batch on the calling thread, split across the kernels' threads.
+ *       {@link #prefetch(boolean)} overrides the choice.</li>
  * </ul>
  *
  * <pre>{@code
@@ -49,6 +57,8 @@ public final class DataLoader implements Iterable<Batch> {
     private final boolean dropLast;
     private final float[] table;
     private final AtomicInteger nextEpoch = new AtomicInteger();
+    /** Null: decide per iterator from the free cores. */
+    private volatile Boolean prefetch;
 
     /**
      * @param batchSize samples per batch, at least 1
@@ -84,17 +94,48 @@ public final class DataLoader implements Iterable<Batch> {
         nextEpoch.set(epoch);
     }
 
-    /** The batches of the next epoch, made ahead on a background thread. */
+    /**
+     * Makes batches ahead on a background thread ({@code true}) or on demand on the calling thread
+     * ({@code false}), instead of choosing by free cores (see the class notes); returns this loader.
+     */
+    public DataLoader prefetch(boolean background) {
+        prefetch = background;
+        return this;
+    }
+
+    /** The batches of the next epoch. */
     @Override
     public BatchIterator iterator() {
         int[] order = order(nextEpoch.getAndIncrement());
-        int n = dataset.size();
-        return new Prefetcher(size(), b -> gather(order, b * batchSize, Math.min(n, (b + 1) * batchSize)));
+        int n = dataset.size(), count = size();
+        Boolean choice = prefetch;
+        if (choice != null ? choice : Runtime.getRuntime().availableProcessors() > Parallel.threads())
+            return new Prefetcher(count, b -> gather(order, b * batchSize, Math.min(n, (b + 1) * batchSize), false));
+        return new BatchIterator() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < count;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                int b = next++;
+                return gather(order, b * batchSize, Math.min(n, (b + 1) * batchSize), true);
+            }
+
+            @Override
+            public void close() {
+                next = count;
+            }
+        };
     }
 
     /** The whole dataset as one batch, in dataset order, on the calling thread (for evaluation). */
     public Batch fullBatch() {
-        return gather(identity(), 0, dataset.size());
+        return gather(identity(), 0, dataset.size(), true);
     }
 
     /** The sample order of {@code epoch}: a permutation if shuffling, else 0..n-1. */
@@ -125,15 +166,18 @@ public final class DataLoader implements Iterable<Batch> {
         return z ^ (z >>> 33);
     }
 
-    private Batch gather(int[] order, int from, int to) {
+    /** Samples order[from..to) as a batch; {@code parallel} splits them across the kernels' threads. */
+    private Batch gather(int[] order, int from, int to, boolean parallel) {
         int b = to - from, rows = dataset.rows(), cols = dataset.cols(), n = rows * cols;
         byte[] pixels = dataset.pixels, labels = dataset.labels;
         float[] x = new float[b * n], y = new float[b];
-        for (int k = 0; k < b; k++) {
-            int i = order[from + k];
-            for (int p = 0, src = i * n, dst = k * n; p < n; p++) x[dst + p] = table[pixels[src + p] & 0xFF];
-            y[k] = labels[i] & 0xFF;
-        }
+        Parallel.forRange(b, parallel ? 8 : Integer.MAX_VALUE, (k0, k1) -> {
+            for (int k = k0; k < k1; k++) {
+                int i = order[from + k];
+                Elementwise.lookup(pixels, i * n, table, x, k * n, n);
+                y[k] = labels[i] & 0xFF;
+            }
+        });
         return new Batch(Tensor.of(x, b, 1, rows, cols), Tensor.of(y, b));
     }
 }

@@ -2,8 +2,11 @@ package jgrad.tensor;
 
 import java.util.Arrays;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,6 +24,27 @@ public final class Elementwise {
 
     private static int simdEnd(int n) {
         return MatMul.SIMD ? S.loopBound(n) : 0;
+    }
+
+    /** VL bytes, widened to the ints that index a table; null when no vector is that small (VL < 8). */
+    private static final VectorSpecies<Byte> SB = VL >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(VL * 8)) : null;
+    private static final VectorSpecies<Integer> SI = VectorSpecies.of(int.class, S.vectorShape());
+
+    /**
+     * y[yOff + i] = table[x[xOff + i] & 0xFF] for i < n: uint8 pixels through a 256-entry table. The SIMD
+     * body widens VL bytes to ints and gathers their table entries in one instruction.
+     */
+    public static void lookup(byte[] x, int xOff, float[] table, float[] y, int yOff, int n) {
+        if (table.length < 256) throw new IllegalArgumentException("lookup table needs 256 entries, got " + table.length);
+        int i = 0;
+        if (MatMul.SIMD && SB != null) {
+            int[] index = new int[VL];
+            for (int e = S.loopBound(n); i < e; i += VL) {
+                ((IntVector) ByteVector.fromArray(SB, x, xOff + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, SI, 0)).intoArray(index, 0);
+                FloatVector.fromArray(S, table, 0, index, 0).intoArray(y, yOff + i);
+            }
+        }
+        for (; i < n; i++) y[yOff + i] = table[x[xOff + i] & 0xFF];
     }
 
     /** y[i] = max(x[i], 0) for i < n. */

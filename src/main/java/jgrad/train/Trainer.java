@@ -82,7 +82,7 @@ public final class Trainer {
                 listener.onStep(epoch, step, steps, v);
             }
         } finally {
-            // a DataLoader's iterator owns a prefetch thread: stop it however the epoch ends
+            // a DataLoader's iterator may own a prefetch thread: stop it however the epoch ends
             if (batches instanceof DataLoader.BatchIterator it) it.close();
         }
         return new Epoch(epoch, step == 0 ? Double.NaN : sum / step, (System.nanoTime() - t0) / 1e9, samples);

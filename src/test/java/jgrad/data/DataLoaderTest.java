@@ -3,6 +3,7 @@ package jgrad.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -124,6 +125,24 @@ class DataLoaderTest {
     }
 
     @Test
+    void batchesAreTheSameMadeAheadOrOnDemand() {
+        for (int batch : new int[]{1, 7, 64}) {
+            var ahead = loader(batch, true, 9, false).prefetch(true).iterator();
+            var onDemand = loader(batch, true, 9, false).prefetch(false).iterator();
+            assertInstanceOf(Prefetcher.class, ahead);
+            assertFalse(onDemand instanceof Prefetcher);
+            while (ahead.hasNext()) {
+                Batch a = ahead.next(), b = onDemand.next();
+                assertArrayEquals(a.inputs().shape(), b.inputs().shape());
+                assertArrayEquals(a.inputs().data(), b.inputs().data());
+                assertArrayEquals(a.labels().data(), b.labels().data());
+            }
+            assertFalse(onDemand.hasNext());
+            assertThrows(NoSuchElementException.class, onDemand::next);
+        }
+    }
+
+    @Test
     void iteratorEndsWithNoSuchElement() {
         DataLoader.BatchIterator it = loader(60, false, 0, false).iterator();
         it.next();
@@ -149,7 +168,7 @@ class DataLoaderTest {
 
     @Test
     void closeStopsThePrefetchThread() throws InterruptedException {
-        var it = (Prefetcher) loader(1, true, 0, false).iterator();
+        var it = (Prefetcher) loader(1, true, 0, false).prefetch(true).iterator();
         it.next();
         it.close();
         it.thread().join(5000);
@@ -159,7 +178,7 @@ class DataLoaderTest {
 
     @Test
     void abandonedIteratorsThreadStops() throws InterruptedException {
-        Thread thread = startAndAbandon(loader(1, true, 0, false));
+        Thread thread = startAndAbandon(loader(1, true, 0, false).prefetch(true));
         for (int i = 0; i < 100 && thread.isAlive(); i++) {
             System.gc();
             thread.join(100);

@@ -1,6 +1,6 @@
 package jgrad.tensor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +65,22 @@ class ElementwiseTest {
                     assertEquals(q, sq[c], 1e-5);
                 }
             }
+    }
+
+    @Test
+    void lookupMapsEveryByteValueThroughTheTable() {
+        Rng rng = new Rng(6);
+        float[] table = random(rng, 256);
+        byte[] x = new byte[256 + 3 * MatMul.VL + 5];
+        for (int i = 0; i < x.length; i++) x[i] = (byte) (i * 37 + 11);   // every value 0..255, signed bytes included
+        for (int n = 0; n <= x.length - 3; n += (n < 2 * MatMul.VL + 3 ? 1 : 29)) {
+            float[] y = new float[n + 2];
+            Elementwise.lookup(x, 3, table, y, 2, n);
+            for (int i = 0; i < n; i++) assertEquals(table[x[3 + i] & 0xFF], y[2 + i], "n=" + n + " i=" + i);
+            assertEquals(0f, y[0]);
+            assertEquals(0f, y[1]);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Elementwise.lookup(x, 0, new float[255], new float[4], 0, 4));
+        assertTrue(e.getMessage().contains("256"), e.getMessage());
     }
 }
