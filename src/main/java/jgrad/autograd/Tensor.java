@@ -33,7 +33,11 @@ import jgrad.tensor.Shapes;
  * }</pre>
  */
 public class Tensor {
-    /** The backward of one op: given dL/d(output), add dL/d(input) into each input's gradient. */
+    /**
+     * The backward of one op: given dL/d(output), add dL/d(input) into each input's gradient. The
+     * arrays it is given or gets from {@link #gradBuffer()} are valid during the call only: the tape
+     * reuses non-leaf gradient arrays once their pass is done.
+     */
     @FunctionalInterface
     public interface Backward {
         void apply(float[] gradOut);
@@ -293,7 +297,7 @@ public class Tensor {
      */
     public float[] gradBuffer() {
         if (!requiresGrad) return null;
-        if (grad == null) grad = new Tensor(new float[data.length], shape);
+        if (grad == null) grad = new Tensor(newGradArray(true), shape);
         else if (gradZeroed) fillZeroedGrad();
         return grad.data;
     }
@@ -314,9 +318,34 @@ public class Tensor {
      */
     public float[] gradBufferToOverwrite() {
         if (!requiresGrad) return null;
-        if (grad == null) grad = new Tensor(new float[data.length], shape);
+        if (grad == null) grad = new Tensor(newGradArray(false), shape);
         gradZeroed = false;
         return grad.data;
+    }
+
+    /**
+     * Gradient arrays of non-leaf tensors that a backward pass has finished with, by length, for the
+     * next pass to reuse: a training step then allocates none, and the arrays it writes are still in
+     * cache (fresh ones are not, and zeroing them was a visible part of a step). Nothing outside the
+     * tape can hold these arrays: a non-leaf's {@link #grad()} is a separate copy.
+     */
+    private static final ThreadLocal<Map<Integer, ArrayDeque<float[]>>> SPARE_GRADS = ThreadLocal.withInitial(java.util.HashMap::new);
+    /** Arrays kept per length, and the smallest length worth keeping. */
+    private static final int SPARES_PER_LENGTH = 8, MIN_SPARE_LENGTH = 1024;
+
+    /** A gradient array for this tensor, zero-filled if {@code zeroed}; reused when this is a non-leaf. */
+    private float[] newGradArray(boolean zeroed) {
+        if (leaf || data.length < MIN_SPARE_LENGTH) return new float[data.length];
+        float[] a = SPARE_GRADS.get().computeIfAbsent(data.length, n -> new ArrayDeque<>()).poll();
+        if (a == null) return new float[data.length];
+        if (zeroed) Arrays.fill(a, 0f);
+        return a;
+    }
+
+    private static void recycleGradArray(float[] a) {
+        if (a.length < MIN_SPARE_LENGTH) return;
+        ArrayDeque<float[]> spares = SPARE_GRADS.get().computeIfAbsent(a.length, n -> new ArrayDeque<>());
+        if (spares.size() < SPARES_PER_LENGTH) spares.push(a);
     }
 
     /** Adds {@code g} (same shape as this tensor) into the gradient. */
@@ -370,6 +399,7 @@ public class Tensor {
                 if (t.retained == null) t.retained = new Tensor(new float[t.data.length], t.shape);
                 for (int j = 0; j < t.data.length; j++) t.retained.data[j] += t.grad.data[j];
             }
+            recycleGradArray(t.grad.data);
             t.grad = null;
             if (!retainGraph) {
                 t.backward = null;

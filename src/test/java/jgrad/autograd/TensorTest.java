@@ -16,6 +16,23 @@ class TensorTest {
         assertArrayEquals(new float[]{0, 0, 0}, x.grad().data());
     }
 
+    /** Non-leaf gradient arrays are reused from pass to pass; what a pass left in them must not leak into the next. */
+    @Test
+    void reusedGradientArraysStartFromZero() {
+        Tensor x = Tensor.randn(new jgrad.tensor.Rng(1), 64, 32).requiresGrad(true);
+        float[] first = null;
+        for (int pass = 0; pass < 4; pass++) {
+            x.zeroGrad();
+            Tensor h = x.mul(2f), r = h.relu();
+            r.mul(x).add(h.mul(h)).sum().backward();
+            if (first == null) first = x.grad().data().clone();
+            else assertArrayEquals(first, x.grad().data(), "pass " + pass);
+        }
+        float[] want = new float[first.length], xs = x.data();
+        for (int i = 0; i < xs.length; i++) want[i] = (xs[i] > 0 ? 4 * xs[i] : 0) + 8 * xs[i];   // d/dx [relu(2x)·x + 4x²]
+        assertArrayEquals(want, first, 1e-5f);
+    }
+
     @Test
     void nonLeafGradientsAreKeptOnlyWhenRetained() {
         Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
