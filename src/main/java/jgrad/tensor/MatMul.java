@@ -22,8 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * over K, each B vector loaded feeding MR fused multiply-adds. When C has at most VL columns (the
  * 10-class output layer) the strips are one vector wide instead, so the tiles do not spend 84% of
  * their multiply-adds on padding. The panel (K·NR floats, 200 KB for
- * K = 784) stays in L2 while every row block of A passes over it. Each C element is computed by one
- * task in a fixed order, so results do not depend on the thread count.
+ * K = 784) stays in L2 while every row block of A passes over it. When there are fewer strips than
+ * threads can share (the forward pass packs the batch: one strip), the threads split the rows of C
+ * instead and pack the panel once, together. Each C element is computed by one task in a fixed
+ * order, so results do not depend on the thread count.
  *
  * <p>The SIMD kernel uses {@code jdk.incubator.vector}; {@code -Djgrad.simd=false} selects the
  * scalar twin, which packs the same panels and runs the same loops one float at a time.
@@ -151,7 +153,7 @@ public final class MatMul {
                 }
             } else {
                 // B is stored transposed ([N,K]): each panel row is a column of B. Walking p outermost writes
-                // the panel in order; the SIMD path gathers VL of B's rows at once (2-4× faster than scalar)
+                // the panel in order; the SIMD path gathers VL of B's rows at once (about 2× the scalar loop's speed here)
                 if (w < nr) java.util.Arrays.fill(panel, off + p0 * nr, off + p1 * nr, 0f);
                 int gathered = simd ? w / VL * VL : 0;
                 int[] rowStarts = SCRATCH_INDEX.get();
