@@ -36,7 +36,9 @@ public class Tensor {
     /**
      * The backward of one op: given dL/d(output), add dL/d(input) into each input's gradient. The
      * arrays it is given or gets from {@link #gradBuffer()} are valid during the call only: the tape
-     * reuses non-leaf gradient arrays once their pass is done.
+     * reuses non-leaf gradient arrays once their pass is done. {@code gradOut} is the tape's own
+     * array, used by nothing after the call, so the function may overwrite it (a fused activation
+     * turns it into the gradient of its input in place).
      */
     @FunctionalInterface
     public interface Backward {
@@ -393,12 +395,13 @@ public class Tensor {
                             + in.version + "; expected version " + t.savedVersions[j] + " (was an optimizer step or "
                             + "loadStateDict run between forward and backward?)");
             }
-            t.backward.apply(t.grad.data);
-            // a non-leaf's gradient is this pass's alone; retain_grad() keeps a running sum aside
+            // a non-leaf's gradient is this pass's alone; retain_grad() keeps a running sum aside, taken
+            // before the backward, which may overwrite the array
             if (t.retainGrad) {
                 if (t.retained == null) t.retained = new Tensor(new float[t.data.length], t.shape);
                 for (int j = 0; j < t.data.length; j++) t.retained.data[j] += t.grad.data[j];
             }
+            t.backward.apply(t.grad.data);
             recycleGradArray(t.grad.data);
             t.grad = null;
             if (!retainGraph) {
@@ -629,15 +632,15 @@ public class Tensor {
     /** {@code max(x, 0)}; the gradient is 1 where the output is positive, 0 elsewhere (0 at x = 0, as in PyTorch). */
     public Tensor relu() {
         float[] out = new float[data.length];
-        Elementwise.relu(data, out, out.length);
-        return result("ReluBackward0", out, shape, g -> Elementwise.reluBackward(out, g, gradBuffer(), g.length), this);
+        Elementwise.activation(data, 0f, out, out.length);
+        return result("ReluBackward0", out, shape, g -> Elementwise.activationBackward(out, 0f, g, gradBuffer(), g.length, true), this);
     }
 
     /** {@code x if x > 0 else slope·x}; the gradient is 1 for x > 0 and slope otherwise. */
     public Tensor leakyRelu(float slope) {
         float[] out = new float[data.length];
-        Elementwise.leakyRelu(data, slope, out, out.length);
-        return result("LeakyReluBackward0", out, shape, g -> Elementwise.leakyReluBackward(data, slope, g, gradBuffer(), g.length), this);
+        Elementwise.activation(data, slope, out, out.length);
+        return result("LeakyReluBackward0", out, shape, g -> Elementwise.activationBackward(data, slope, g, gradBuffer(), g.length, true), this);
     }
 
     /** {@code σ(x) = 1/(1+e⁻ˣ)}; the gradient is σ(x)(1-σ(x)). */

@@ -38,7 +38,12 @@ public final class BatchNorm1d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
+        return forward(x, null);
+    }
+
+    /** {@code act(bn(x))}, the activation applied in the affine pass (see {@link Activation}). */
+    public Tensor forward(Tensor x, Activation act) {
+        Tensor y = Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps, act);
         if (isTraining()) numBatchesTracked.data()[0]++;
         return y;
     }

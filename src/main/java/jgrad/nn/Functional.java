@@ -22,6 +22,14 @@ public final class Functional {
      * </pre>
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return linear(x, weight, bias, null);
+    }
+
+    /**
+     * {@code y = act(x·Wᵀ + b)}, the bias and the activation added in one pass over y (see
+     * {@link Activation}); {@code act} null is {@link #linear(Tensor, Tensor, Tensor)}. Shapes as there.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias, Activation act) {
         int[] xs = x.shape(), ws = weight.shape();
         if (ws.length != 2 || xs.length == 0 || xs[xs.length - 1] != ws[1])
             throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied ("
@@ -30,20 +38,23 @@ public final class Functional {
         int in = ws[1], out = ws[0], m = Shapes.outer(xs, xs.length - 1);
         if (bias != null && (bias.dim() != 1 || bias.size(0) != out))
             throw new IllegalArgumentException("linear: bias shape " + Shapes.str(bias.shape()) + " does not match weight shape " + Shapes.str(ws));
+        float slope = Activation.slopeOf(act);
         float[] X = x.data(), W = weight.data(), y = new float[m * out];
-        // y[M,out] = X[M,in] · W[out,in]ᵀ
+        // y[M,out] = act(X[M,in] · W[out,in]ᵀ + b)
         MatMul.mm(X, 0, false, W, 0, true, y, 0, m, out, in, false);
-        if (bias != null) Elementwise.addRow(y, bias.data(), m, out);
+        if (bias != null || slope != 1f) Elementwise.biasActivation(y, bias == null ? null : bias.data(), slope, m, out);
         int[] ys = xs.clone();
         ys[ys.length - 1] = out;
-        return Tensor.result("AddmmBackward0", y, ys, dY -> {
+        return Tensor.result(act == null ? "AddmmBackward0" : act.gradFn(), y, ys, dY -> {
+            // in the forward pass this was y = act(z), z = X·Wᵀ + b: dZ = dY·act'(z) overwrites dY, its sign read from y
+            if (slope != 1f) Elementwise.activationBackward(y, slope, dY, dY, dY.length, false);
             // each gradient is assigned when still zero (after zeroGrad, or a fresh one), else added to
-            // dX[M,in] (+)= dY[M,out] · W[out,in]
+            // dX[M,in] (+)= dZ[M,out] · W[out,in]
             if (x.requiresGrad()) {
                 boolean add = !x.gradIsZero();
                 MatMul.mm(dY, 0, false, W, 0, false, x.gradBufferToOverwrite(), 0, m, in, out, add);
             }
-            // dW[out,in] (+)= dY[M,out]ᵀ · X[M,in]
+            // dW[out,in] (+)= dZ[M,out]ᵀ · X[M,in]
             if (weight.requiresGrad()) {
                 boolean add = !weight.gradIsZero();
                 MatMul.mm(dY, 0, true, X, 0, false, weight.gradBufferToOverwrite(), 0, out, in, m, add);
@@ -113,6 +124,15 @@ public final class Functional {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, float momentum, float eps) {
+        return batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps, null);
+    }
+
+    /**
+     * {@code act(batchNorm(x, …))}, the activation applied in the affine pass (see
+     * {@link Activation}); {@code act} null is the eight-argument form.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, float momentum, float eps, Activation act) {
         int[] s = x.shape();
         if (s.length != 2)
             throw new IllegalArgumentException("batch_norm expects a 2-d input [N, C], got shape " + Shapes.str(s));
@@ -146,14 +166,15 @@ public final class Functional {
             }
         }
         float[] xhat = new float[n * c], y = new float[n * c];
-        Elementwise.shiftScale(X, mean, invStd, n, c, xhat);
         float[] W = weight == null ? null : weight.data(), B = bias == null ? null : bias.data();
-        if (W != null || B != null)
-            Elementwise.scaleShift(xhat, W != null ? W : filled(c, 1f), B != null ? B : new float[c], n, c, y);
-        else System.arraycopy(xhat, 0, y, 0, y.length);
-        return Tensor.result("NativeBatchNormBackward0", y, s, dY -> {
+        float slope = Activation.slopeOf(act);
+        Elementwise.shiftScale(X, mean, invStd, n, c, xhat);
+        Elementwise.scaleShiftActivation(xhat, W != null ? W : filled(c, 1f), B != null ? B : new float[c], slope, n, c, y);
+        return Tensor.result(act == null ? "NativeBatchNormBackward0" : act.gradFn(), y, s, dY -> {
             float[] dX = x.gradBuffer(), dW = weight == null ? null : weight.gradBuffer(), dB = bias == null ? null : bias.gradBuffer();
-            // in the forward pass this was y = xhat·γ + β with xhat = (x - μ)·invStd
+            // in the forward pass this was y = act(z), z = xhat·γ + β with xhat = (x - μ)·invStd;
+            // dZ = dY·act'(z) overwrites dY, its sign read from y
+            if (slope != 1f) Elementwise.activationBackward(y, slope, dY, dY, dY.length, false);
             float[] sumDy = new float[c], sumDyXhat = new float[c];
             Elementwise.sumRows(dY, n, c, sumDy, false);
             Elementwise.sumRowsOfProduct(dY, xhat, n, c, sumDyXhat);

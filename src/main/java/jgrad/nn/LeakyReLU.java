@@ -4,7 +4,7 @@ import jgrad.autograd.Tensor;
 
 /** {@code y = x if x > 0 else negativeSlope·x}, element-wise; any shape. PyTorch's default slope is 0.01. */
 public final class LeakyReLU extends Module {
-    private final float slope;
+    final float slope;
 
     public LeakyReLU() {
         this(0.01f);
@@ -17,6 +17,11 @@ public final class LeakyReLU extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return x.leakyRelu(slope);
+    }
+
+    /** This activation, for a layer to apply in its own pass ({@link Activation}); the slope must be ≥ 0. */
+    public Activation activation() {
+        return Activation.leakyRelu(slope);
     }
 
     @Override

@@ -41,7 +41,12 @@ public final class Linear extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.linear(x, weight, bias);
+        return Functional.linear(x, weight, bias, null);
+    }
+
+    /** {@code y = act(x·Wᵀ + b)}, the activation applied in the bias pass (see {@link Activation}). */
+    public Tensor forward(Tensor x, Activation act) {
+        return Functional.linear(x, weight, bias, act);
     }
 
     @Override

@@ -8,4 +8,9 @@ public final class ReLU extends Module {
     public Tensor forward(Tensor x) {
         return x.relu();
     }
+
+    /** This activation, for a layer to apply in its own pass ({@link Activation}). */
+    public Activation activation() {
+        return Activation.RELU;
+    }
 }

@@ -1,6 +1,7 @@
 package jgrad.notebook;
 
 import jgrad.autograd.Tensor;
+import jgrad.nn.Activation;
 import jgrad.nn.BatchNorm1d;
 import jgrad.nn.Dropout;
 import jgrad.nn.LeakyReLU;
@@ -32,9 +33,11 @@ public final class ComplexNet extends Module {
     @Override
     public Tensor forward(Tensor x) {
         x = x.view(-1, 784);
-        x = relu.forward(batchNorm1.forward(fc1.forward(x)));
-        x = relu.forward(batchNorm2.forward(fc2.forward(x)));
-        x = relu.forward(batchNorm3.forward(fc3.forward(x)));
+        // relu(bn(fc(x))), the LeakyReLU applied in batch norm's affine pass
+        Activation act = relu.activation();
+        x = batchNorm1.forward(fc1.forward(x), act);
+        x = batchNorm2.forward(fc2.forward(x), act);
+        x = batchNorm3.forward(fc3.forward(x), act);
         return fc4.forward(x);
     }
 }

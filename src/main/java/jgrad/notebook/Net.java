@@ -1,6 +1,7 @@
 package jgrad.notebook;
 
 import jgrad.autograd.Tensor;
+import jgrad.nn.Activation;
 import jgrad.nn.Linear;
 import jgrad.nn.Module;
 
@@ -20,8 +21,9 @@ public final class Net extends Module {
     @Override
     public Tensor forward(Tensor x) {
         x = x.view(-1, 784);
-        x = fc1.forward(x).relu();
-        x = fc2.forward(x).relu();
+        // relu(fc(x)), the ReLU applied in the pass that adds the bias
+        x = fc1.forward(x, Activation.RELU);
+        x = fc2.forward(x, Activation.RELU);
         return fc3.forward(x);
     }
 }

@@ -47,54 +47,63 @@ public final class Elementwise {
         for (; i < n; i++) y[yOff + i] = table[x[xOff + i] & 0xFF];
     }
 
-    /** y[i] = max(x[i], 0) for i < n. */
-    public static void relu(float[] x, float[] y, int n) {
-        int i = 0;
-        for (int e = simdEnd(n); i < e; i += VL)
-            FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
-        for (; i < n; i++) y[i] = Math.max(x[i], 0f);
+    /**
+     * {@code act(v) = max(v, 0) + slope·min(v, 0)}: ReLU for slope 0 (+0 for every v ≤ 0, like
+     * PyTorch's relu), LeakyReLU otherwise, the identity for slope 1. Branch-free, so the SIMD
+     * bodies need no select and round exactly as this does.
+     */
+    public static float activate(float v, float slope) {
+        return Math.max(v, 0f) + slope * Math.min(v, 0f);
     }
 
-    /** dX[i] += y[i] > 0 ? dY[i] : 0, where y was relu's output. */
-    public static void reluBackward(float[] y, float[] dY, float[] dX, int n) {
-        int i = 0;
-        for (int e = simdEnd(n); i < e; i += VL) {
-            FloatVector g = FloatVector.fromArray(S, dY, i);
-            var on = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
-            FloatVector.fromArray(S, dX, i).add(g, on).intoArray(dX, i);
-        }
-        for (; i < n; i++) if (y[i] > 0f) dX[i] += dY[i];
-    }
-
-    /** y[i] = x[i] > 0 ? x[i] : slope·x[i]. */
-    public static void leakyRelu(float[] x, float slope, float[] y, int n) {
+    /** y[i] = {@link #activate}(x[i], slope) for i < n; y may be x. */
+    public static void activation(float[] x, float slope, float[] y, int n) {
         int i = 0;
         for (int e = simdEnd(n); i < e; i += VL) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            v.blend(v.mul(slope), v.compare(VectorOperators.LE, 0f)).intoArray(y, i);
+            v.max(0f).add(v.min(0f).mul(slope)).intoArray(y, i);
         }
-        for (; i < n; i++) y[i] = x[i] > 0f ? x[i] : x[i] * slope;
+        for (; i < n; i++) y[i] = activate(x[i], slope);
     }
 
-    /** dX[i] += x[i] > 0 ? dY[i] : slope·dY[i], where x was leaky_relu's input. */
-    public static void leakyReluBackward(float[] x, float slope, float[] dY, float[] dX, int n) {
-        int i = 0;
-        for (int e = simdEnd(n); i < e; i += VL) {
-            FloatVector g = FloatVector.fromArray(S, dY, i);
-            g = g.blend(g.mul(slope), FloatVector.fromArray(S, x, i).compare(VectorOperators.LE, 0f));
-            FloatVector.fromArray(S, dX, i).add(g).intoArray(dX, i);
+    /**
+     * y[r, c] = {@link #activate}(y[r, c] + b[c], slope) in place, for a [rows, cols] matrix: a linear
+     * layer's bias and activation in one pass over its output; b null for no bias.
+     */
+    public static void biasActivation(float[] y, float[] b, float slope, int rows, int cols) {
+        if (b == null) {
+            activation(y, slope, y, rows * cols);
+            return;
         }
-        for (; i < n; i++) dX[i] += x[i] > 0f ? dY[i] : dY[i] * slope;
-    }
-
-    /** y[r, c] += b[c] for a [rows, cols] matrix: the bias of a linear layer. */
-    public static void addRow(float[] y, float[] b, int rows, int cols) {
         int e = simdEnd(cols);
         for (int r = 0, off = 0; r < rows; r++, off += cols) {
             int c = 0;
-            for (; c < e; c += VL)
-                FloatVector.fromArray(S, y, off + c).add(FloatVector.fromArray(S, b, c)).intoArray(y, off + c);
-            for (; c < cols; c++) y[off + c] += b[c];
+            for (; c < e; c += VL) {
+                FloatVector v = FloatVector.fromArray(S, y, off + c).add(FloatVector.fromArray(S, b, c));
+                v.max(0f).add(v.min(0f).mul(slope)).intoArray(y, off + c);
+            }
+            for (; c < cols; c++) y[off + c] = activate(y[off + c] + b[c], slope);
+        }
+    }
+
+    /**
+     * dX[i] = d, or dX[i] += d when {@code accumulate}, with d = x[i] > 0 ? dY[i] : slope·dY[i]; for
+     * slope 0, d = 0 there (not 0·dY, which is NaN for an infinite dY), as PyTorch's relu backward.
+     * In the forward pass this was y = act(x); x may be y itself when slope ≥ 0, since y and x then
+     * have the same sign.
+     */
+    public static void activationBackward(float[] x, float slope, float[] dY, float[] dX, int n, boolean accumulate) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int e = simdEnd(n); i < e; i += VL) {
+            FloatVector g = FloatVector.fromArray(S, dY, i);
+            var off = FloatVector.fromArray(S, x, i).compare(VectorOperators.LE, 0f);
+            FloatVector d = g.blend(slope == 0f ? zero : g.mul(slope), off);
+            (accumulate ? FloatVector.fromArray(S, dX, i).add(d) : d).intoArray(dX, i);
+        }
+        for (; i < n; i++) {
+            float d = x[i] > 0f ? dY[i] : slope == 0f ? 0f : dY[i] * slope;
+            dX[i] = accumulate ? dX[i] + d : d;
         }
     }
 
@@ -150,15 +159,16 @@ public final class Elementwise {
         }
     }
 
-    /** y[r, c] = x[r, c]·a[c] + b[c]. */
-    public static void scaleShift(float[] x, float[] a, float[] b, int rows, int cols, float[] y) {
+    /** y[r, c] = {@link #activate}(x[r, c]·a[c] + b[c], slope): an affine map per column and its activation. */
+    public static void scaleShiftActivation(float[] x, float[] a, float[] b, float slope, int rows, int cols, float[] y) {
         int e = simdEnd(cols);
         for (int r = 0, off = 0; r < rows; r++, off += cols) {
             int c = 0;
-            for (; c < e; c += VL)
-                FloatVector.fromArray(S, x, off + c).fma(FloatVector.fromArray(S, a, c), FloatVector.fromArray(S, b, c))
-                        .intoArray(y, off + c);
-            for (; c < cols; c++) y[off + c] = Math.fma(x[off + c], a[c], b[c]);
+            for (; c < e; c += VL) {
+                FloatVector v = FloatVector.fromArray(S, x, off + c).fma(FloatVector.fromArray(S, a, c), FloatVector.fromArray(S, b, c));
+                v.max(0f).add(v.min(0f).mul(slope)).intoArray(y, off + c);
+            }
+            for (; c < cols; c++) y[off + c] = activate(Math.fma(x[off + c], a[c], b[c]), slope);
         }
     }
 

@@ -11,8 +11,8 @@ import jgrad.tensor.Rng;
 
 /**
  * The element-wise kernels of a training step on the widest activation of {@code ComplexNet}, a
- * [64, 512] batch (32768 floats): {@link Elementwise#leakyRelu} (slope 0.2), {@link
- * Elementwise#reluBackward}, {@link Functional#batchNorm}'s training forward (batch statistics,
+ * [64, 512] batch (32768 floats): {@link Elementwise#activation} (LeakyReLU, slope 0.2), {@link
+ * Elementwise#activationBackward} (ReLU's), {@link Functional#batchNorm}'s training forward (batch statistics,
  * running-statistics update, affine; no tape, since no input requires grad) and the batch-norm input
  * gradient kernel {@link Elementwise#batchNormBackward}. These kernels are single-threaded, so there
  * is no thread count parameter. Memory-bound: GB/s ≈ bytes touched / (µs per op · 1000), with
@@ -41,7 +41,7 @@ public class ElementwiseBenchmark {
         g = Tensor.randn(rng, COLS).data();
         a = Tensor.randn(rng, COLS).data();
         b = Tensor.randn(rng, COLS).data();
-        Elementwise.relu(x, y, N); // a ReLU output, about half zeros, for reluBackward's mask
+        Elementwise.activation(x, 0f, y, N); // a ReLU output, about half zeros, for the backward's mask
         input = Tensor.of(x.clone(), ROWS, COLS);
         runningMean = Tensor.zeros(COLS);
         runningVar = Tensor.ones(COLS);
@@ -51,14 +51,14 @@ public class ElementwiseBenchmark {
 
     @Benchmark
     public float[] leakyRelu() {
-        Elementwise.leakyRelu(x, 0.2f, y, N);
+        Elementwise.activation(x, 0.2f, y, N);
         return y;
     }
 
     @Benchmark
     public float[] reluBackward() {
         // accumulates into dX; the values drift but the work per call is the same
-        Elementwise.reluBackward(y, dY, dX, N);
+        Elementwise.activationBackward(y, 0f, dY, dX, N, true);
         return dX;
     }
 

@@ -57,6 +57,66 @@ class ModuleTest {
     }
 
     @Test
+    void fusedActivationGradients() {
+        // finite differences see the kinks only if an input lands within h of 0; random normals rarely do
+        check(t -> Functional.linear(t[0], t[1], t[2], Activation.RELU), Tensor.randn(rng, 5, 4), Tensor.randn(rng, 3, 4), Tensor.randn(rng, 3));
+        check(t -> Functional.linear(t[0], t[1], null, Activation.leakyRelu(0.2f)), Tensor.randn(rng, 5, 4), Tensor.randn(rng, 3, 4));
+        check(t -> Functional.batchNorm(t[0], null, null, t[1], t[2], true, 0.1f, 1e-5f, Activation.leakyRelu(0.2f)),
+                Tensor.randn(rng, 6, 4), Tensor.randn(rng, 4), Tensor.randn(rng, 4));
+    }
+
+    /** The same layers, once through Sequential (which fuses) and once one module at a time. */
+    @Test
+    void fusedLayersGiveTheUnfusedValuesAndGradients() {
+        Sequential fused = new Sequential(new Linear(7, 40, true, new Rng(1)), new ReLU(),
+                new Linear(40, 33, true, new Rng(2)), new BatchNorm1d(33), new LeakyReLU(0.2f),
+                new Linear(33, 5, true, new Rng(3)), new LeakyReLU(0.01f));
+        Sequential reference = new Sequential(new Linear(7, 40, true, new Rng(1)), new ReLU(),
+                new Linear(40, 33, true, new Rng(2)), new BatchNorm1d(33), new LeakyReLU(0.2f),
+                new Linear(33, 5, true, new Rng(3)), new LeakyReLU(0.01f));
+        for (boolean training : new boolean[]{true, false}) {
+            if (!training) {
+                fused.eval();
+                reference.eval();
+            }
+            Tensor x1 = Tensor.randn(new Rng(9), 13, 7).requiresGrad(true), x2 = x1.copy().requiresGrad(true);
+            Tensor y1 = fused.forward(x1), y2 = x2;
+            for (int i = 0; i < reference.size(); i++) y2 = reference.get(i).forward(y2);
+            assertEquals("LeakyReluBackward0", y1.gradFn());
+            assertArrayEquals(y2.data(), y1.data(), 0f, "training=" + training);
+            Tensor w = Tensor.randn(new Rng(10), 13, 5);
+            y1.mul(w).sum().backward();
+            y2.mul(w).sum().backward();
+            assertArrayEquals(x2.grad().data(), x1.grad().data(), 0f, "input gradient, training=" + training);
+            Map<String, Tensor> a = fused.stateDict(), b = reference.stateDict();
+            for (String k : b.keySet()) assertArrayEquals(b.get(k).data(), a.get(k).data(), 0f, k);
+            List<Parameter> pa = fused.parameters(), pb = reference.parameters();
+            for (int i = 0; i < pb.size(); i++)
+                assertArrayEquals(pb.get(i).grad().data(), pa.get(i).grad().data(), 0f, "gradient of parameter " + i + ", training=" + training);
+        }
+    }
+
+    @Test
+    void aRetainedGradientIsTheOutputsNotTheActivationsInput() {
+        Linear fc = new Linear(3, 4, true, new Rng(3));
+        Tensor x = Tensor.randn(new Rng(1), 5, 3);
+        Tensor y = fc.forward(x, Activation.RELU).retainGrad();
+        Tensor w = Tensor.randn(new Rng(2), 5, 4);
+        y.mul(w).sum().backward();
+        assertArrayEquals(w.data(), y.grad().data(), 0f, "dL/dy is w, although the backward turned it into dL/dz in place");
+    }
+
+    @Test
+    void aFusedActivationNeedsANonNegativeSlope() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Activation.leakyRelu(-0.1f));
+        assertEquals("a fused activation needs a finite negative slope ≥ 0, got -0.1", e.getMessage());
+        // Sequential leaves such a LeakyReLU unfused
+        Sequential s = new Sequential(new Linear(2, 3, true, new Rng(1)), new LeakyReLU(-0.1f));
+        Tensor x = Tensor.randn(new Rng(2), 4, 2);
+        assertArrayEquals(((Linear) s.get(0)).forward(x).leakyRelu(-0.1f).data(), s.forward(x).data(), 0f);
+    }
+
+    @Test
     void aLinearLayerOfTheWrongSizeIsAnErrorNamingBothShapes() {
         var e = assertThrows(IllegalArgumentException.class, () -> new Linear(512, 10).forward(Tensor.zeros(64, 784)));
         assertEquals("mat1 and mat2 shapes cannot be multiplied (64x784 and 512x10)", e.getMessage());

@@ -19,18 +19,25 @@ class ElementwiseTest {
     @Test
     void activationsAndTheirGradients() {
         Rng rng = new Rng(4);
-        for (int n = 0; n <= 2 * MatMul.VL + 3; n++) {
-            float[] x = random(rng, n), g = random(rng, n), y = new float[n], dx = random(rng, n), dx0 = dx.clone();
-            Elementwise.relu(x, y, n);
-            for (int i = 0; i < n; i++) assertEquals(x[i] > 0 ? x[i] : 0f, y[i]);
-            Elementwise.reluBackward(y, g, dx, n);
-            for (int i = 0; i < n; i++) assertEquals(dx0[i] + (x[i] > 0 ? g[i] : 0f), dx[i]);
-            Elementwise.leakyRelu(x, 0.2f, y, n);
-            for (int i = 0; i < n; i++) assertEquals(x[i] > 0 ? x[i] : 0.2f * x[i], y[i]);
-            dx = dx0.clone();
-            Elementwise.leakyReluBackward(x, 0.2f, g, dx, n);
-            for (int i = 0; i < n; i++) assertEquals(dx0[i] + (x[i] > 0 ? g[i] : 0.2f * g[i]), dx[i]);
-        }
+        for (int n = 0; n <= 2 * MatMul.VL + 3; n++)
+            for (float slope : new float[]{0f, 0.2f, 1f, -0.5f}) {
+                float[] x = random(rng, n), g = random(rng, n), y = new float[n], dx = random(rng, n), dx0 = dx.clone();
+                Elementwise.activation(x, slope, y, n);
+                for (int i = 0; i < n; i++) assertEquals(x[i] > 0 ? x[i] : slope == 0 ? 0f : slope * x[i], y[i], "slope " + slope);
+                Elementwise.activationBackward(x, slope, g, dx, n, true);
+                for (int i = 0; i < n; i++) assertEquals(dx0[i] + (x[i] > 0 ? g[i] : slope * g[i]), dx[i], 0f, "slope " + slope);
+                Elementwise.activationBackward(x, slope, g, dx, n, false);
+                for (int i = 0; i < n; i++) assertEquals(x[i] > 0 ? g[i] : slope * g[i], dx[i], 0f, "slope " + slope);
+                Elementwise.activation(x, slope, x, n);   // in place
+                assertArrayEquals(y, x);
+            }
+        // ReLU's gradient is 0 where the input is not positive, even for an infinite upstream gradient
+        int n = MatMul.VL + 1;
+        float[] x = new float[n], g = new float[n], dx = new float[n];
+        java.util.Arrays.fill(x, -1f);
+        java.util.Arrays.fill(g, Float.POSITIVE_INFINITY);
+        Elementwise.activationBackward(x, 0f, g, dx, n, false);
+        assertArrayEquals(new float[n], dx);
     }
 
     @Test
@@ -39,15 +46,11 @@ class ElementwiseTest {
         for (int rows = 0; rows <= 3; rows++)
             for (int cols = 0; cols <= 2 * MatMul.VL + 3; cols++) {
                 float[] x = random(rng, rows * cols), y = random(rng, rows * cols), b = random(rng, cols), b2 = random(rng, cols);
-                float[] sum = random(rng, cols), sum0 = random(rng, cols), added = sum0.clone(), prod = new float[cols], sq = new float[cols], bias = x.clone();
+                float[] sum = random(rng, cols), sum0 = random(rng, cols), added = sum0.clone(), prod = new float[cols], sq = new float[cols];
                 Elementwise.sumRows(x, rows, cols, sum, false);   // overwrites whatever was there
                 Elementwise.sumRows(x, rows, cols, added, true);
                 Elementwise.sumRowsOfProduct(x, y, rows, cols, prod);
                 Elementwise.sumSquaredDeviations(x, b, rows, cols, sq);
-                Elementwise.addRow(bias, b, rows, cols);
-                float[] ss = new float[rows * cols], sh = new float[rows * cols];
-                Elementwise.shiftScale(x, b, b2, rows, cols, ss);
-                Elementwise.scaleShift(x, b, b2, rows, cols, sh);
                 for (int c = 0; c < cols; c++) {
                     double s = 0, p = 0, q = 0;
                     for (int r = 0; r < rows; r++) {
@@ -55,9 +58,6 @@ class ElementwiseTest {
                         s += x[i];
                         p += (double) x[i] * y[i];
                         q += (double) (x[i] - b[c]) * (x[i] - b[c]);
-                        assertEquals(x[i] + b[c], bias[i]);
-                        assertEquals((x[i] - b[c]) * b2[c], ss[i], 1e-6);
-                        assertEquals(x[i] * b[c] + b2[c], sh[i], 1e-5);
                     }
                     assertEquals(s, sum[c], 1e-5);
                     assertEquals(s + sum0[c], added[c], 1e-5);
@@ -65,6 +65,38 @@ class ElementwiseTest {
                     assertEquals(q, sq[c], 1e-5);
                 }
             }
+    }
+
+    @Test
+    void biasActivationAndBatchNormKernels() {
+        Rng rng = new Rng(7);
+        for (int rows = 0; rows <= 3; rows++)
+            for (int cols = 0; cols <= 2 * MatMul.VL + 3; cols++)
+                for (float slope : new float[]{0f, 0.2f, 1f}) {
+                    float[] x = random(rng, rows * cols), dY = random(rng, rows * cols), mean = random(rng, cols), invStd = random(rng, cols);
+                    float[] gamma = random(rng, cols), beta = random(rng, cols), xhat = new float[rows * cols], y = new float[rows * cols];
+                    float[] dX = random(rng, rows * cols), dX0 = dX.clone(), biased = x.clone(), activated = x.clone();
+                    Elementwise.biasActivation(biased, beta, slope, rows, cols);
+                    Elementwise.biasActivation(activated, null, slope, rows, cols);
+                    Elementwise.shiftScale(x, mean, invStd, rows, cols, xhat);
+                    Elementwise.scaleShiftActivation(xhat, gamma, beta, slope, rows, cols, y);
+                    Elementwise.batchNormBackward(dY, xhat, gamma, mean, beta, rows, cols, dX);
+                    for (int r = 0; r < rows; r++)
+                        for (int c = 0; c < cols; c++) {
+                            int i = r * cols + c;
+                            String at = "slope " + slope + " rows " + rows + " cols " + cols + " at " + i;
+                            assertEquals(Elementwise.activate(x[i] + beta[c], slope), biased[i], 0f, at);
+                            assertEquals(Elementwise.activate(x[i], slope), activated[i], 0f, at);
+                            float h = (x[i] - mean[c]) * invStd[c];
+                            assertEquals(h, xhat[i], 0f, at);
+                            assertEquals(Elementwise.activate(Math.fma(h, gamma[c], beta[c]), slope), y[i], 0f, at);
+                            assertEquals(dX0[i] + gamma[c] * (dY[i] - mean[c] - h * beta[c]), dX[i], 1e-5, at);
+                        }
+                }
+        assertEquals(0f, Elementwise.activate(-3f, 0f));
+        assertEquals(-0.6f, Elementwise.activate(-3f, 0.2f), 1e-7f);
+        assertEquals(2.5f, Elementwise.activate(2.5f, 0.2f));
+        assertEquals(-3f, Elementwise.activate(-3f, 1f));
     }
 
     @Test
