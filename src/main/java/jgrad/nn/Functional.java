@@ -9,7 +9,8 @@ import jgrad.tensor.Shapes;
 /**
  * The functional forms of the layers, like {@code torch.nn.functional}: stateless functions of
  * their inputs and weights. {@link #linear} and {@link #batchNorm} are fused primitives (one pass
- * forward, one backward) because they sit on the training hot path; the activations are
+ * forward, one backward) because they sit on the training hot path, and each can apply a following
+ * ReLU or LeakyReLU in its own pass ({@link Activation}); otherwise the activations are
  * {@link Tensor}'s own ops.
  */
 public final class Functional {

@@ -48,21 +48,25 @@ public final class Elementwise {
     }
 
     /**
-     * {@code act(v) = max(v, 0) + slope·min(v, 0)}: ReLU for slope 0 (+0 for every v ≤ 0, like
-     * PyTorch's relu), LeakyReLU otherwise, the identity for slope 1. Branch-free, so the SIMD
-     * bodies need no select and round exactly as this does.
+     * {@code act(v) = v > 0 ? v : slope·v}: LeakyReLU, the identity for slope 1, and ReLU for slope 0,
+     * computed then as {@code max(v, 0)} so that every v ≤ 0, -∞ and -0 included, gives +0 like
+     * PyTorch's relu. NaN stays NaN.
      */
     public static float activate(float v, float slope) {
-        return Math.max(v, 0f) + slope * Math.min(v, 0f);
+        if (slope == 0f) return Math.max(v, 0f);
+        return v > 0f ? v : v * slope;
+    }
+
+    /** {@link #activate} on a vector; small enough to be inlined into each kernel's loop. */
+    private static FloatVector activate(FloatVector v, float slope) {
+        return slope == 0f ? v.max(0f) : v.blend(v.mul(slope), v.compare(VectorOperators.LE, 0f));
     }
 
     /** y[i] = {@link #activate}(x[i], slope) for i < n; y may be x. */
     public static void activation(float[] x, float slope, float[] y, int n) {
         int i = 0;
-        for (int e = simdEnd(n); i < e; i += VL) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            v.max(0f).add(v.min(0f).mul(slope)).intoArray(y, i);
-        }
+        for (int e = simdEnd(n); i < e; i += VL)
+            activate(FloatVector.fromArray(S, x, i), slope).intoArray(y, i);
         for (; i < n; i++) y[i] = activate(x[i], slope);
     }
 
@@ -78,19 +82,17 @@ public final class Elementwise {
         int e = simdEnd(cols);
         for (int r = 0, off = 0; r < rows; r++, off += cols) {
             int c = 0;
-            for (; c < e; c += VL) {
-                FloatVector v = FloatVector.fromArray(S, y, off + c).add(FloatVector.fromArray(S, b, c));
-                v.max(0f).add(v.min(0f).mul(slope)).intoArray(y, off + c);
-            }
+            for (; c < e; c += VL)
+                activate(FloatVector.fromArray(S, y, off + c).add(FloatVector.fromArray(S, b, c)), slope).intoArray(y, off + c);
             for (; c < cols; c++) y[off + c] = activate(y[off + c] + b[c], slope);
         }
     }
 
     /**
-     * dX[i] = d, or dX[i] += d when {@code accumulate}, with d = x[i] > 0 ? dY[i] : slope·dY[i]; for
-     * slope 0, d = 0 there (not 0·dY, which is NaN for an infinite dY), as PyTorch's relu backward.
-     * In the forward pass this was y = act(x); x may be y itself when slope ≥ 0, since y and x then
-     * have the same sign.
+     * dX[i] = d, or dX[i] += d when {@code accumulate}, with d = x[i] ≤ 0 ? slope·dY[i] : dY[i]. For
+     * slope 0, d = 0 there (not 0·dY, which is NaN for an infinite dY), and a NaN x passes dY, as
+     * PyTorch's relu backward (threshold_backward) does. In the forward pass this was y = act(x); x
+     * may be y itself when slope ≥ 0, since y and x then have the same sign.
      */
     public static void activationBackward(float[] x, float slope, float[] dY, float[] dX, int n, boolean accumulate) {
         int i = 0;
@@ -102,7 +104,7 @@ public final class Elementwise {
             (accumulate ? FloatVector.fromArray(S, dX, i).add(d) : d).intoArray(dX, i);
         }
         for (; i < n; i++) {
-            float d = x[i] > 0f ? dY[i] : slope == 0f ? 0f : dY[i] * slope;
+            float d = x[i] <= 0f ? (slope == 0f ? 0f : dY[i] * slope) : dY[i];
             dX[i] = accumulate ? dX[i] + d : d;
         }
     }
@@ -164,10 +166,9 @@ public final class Elementwise {
         int e = simdEnd(cols);
         for (int r = 0, off = 0; r < rows; r++, off += cols) {
             int c = 0;
-            for (; c < e; c += VL) {
-                FloatVector v = FloatVector.fromArray(S, x, off + c).fma(FloatVector.fromArray(S, a, c), FloatVector.fromArray(S, b, c));
-                v.max(0f).add(v.min(0f).mul(slope)).intoArray(y, off + c);
-            }
+            for (; c < e; c += VL)
+                activate(FloatVector.fromArray(S, x, off + c).fma(FloatVector.fromArray(S, a, c), FloatVector.fromArray(S, b, c)), slope)
+                        .intoArray(y, off + c);
             for (; c < cols; c++) y[off + c] = activate(Math.fma(x[off + c], a[c], b[c]), slope);
         }
     }

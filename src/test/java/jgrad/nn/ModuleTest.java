@@ -107,6 +107,31 @@ class ModuleTest {
     }
 
     @Test
+    void sequentialFusesReLUAndLeakyReLUWithANonNegativeSlopeOnly() {
+        assertEquals(Activation.RELU, Sequential.fusable(new ReLU()));
+        assertEquals(Activation.leakyRelu(0.2f), Sequential.fusable(new LeakyReLU(0.2f)));
+        assertNull(Sequential.fusable(new LeakyReLU(-0.1f)));
+        assertNull(Sequential.fusable(new LeakyReLU(Float.NaN)));
+        assertNull(Sequential.fusable(new Sigmoid()));
+        assertNull(Sequential.fusable(new Linear(2, 2)));
+    }
+
+    @Test
+    void aFusedBackwardLeavesTheCallersGradientAloneAndRepeatsWithRetainGraph() {
+        Linear fc = new Linear(3, 4, true, new Rng(3));
+        Tensor x = Tensor.randn(new Rng(1), 5, 3).requiresGrad(true);
+        Tensor y = fc.forward(x, Activation.leakyRelu(0.2f));
+        Tensor g = Tensor.randn(new Rng(2), 5, 4);
+        float[] g0 = g.data().clone();
+        y.backward(g, true);
+        assertArrayEquals(g0, g.data(), 0f, "the gradient passed to backward is not modified");
+        float[] dx = x.grad().data().clone(), dw = fc.weight.grad().data().clone();
+        y.backward(g, false);
+        assertArrayEquals(times(2, dx), x.grad().data(), 1e-6f, "a second backward through the retained graph adds the same gradient");
+        assertArrayEquals(times(2, dw), fc.weight.grad().data(), 1e-6f);
+    }
+
+    @Test
     void aFusedActivationNeedsANonNegativeSlope() {
         var e = assertThrows(IllegalArgumentException.class, () -> Activation.leakyRelu(-0.1f));
         assertEquals("a fused activation needs a finite negative slope ≥ 0, got -0.1", e.getMessage());

@@ -40,6 +40,33 @@ class ElementwiseTest {
         assertArrayEquals(new float[n], dx);
     }
 
+    /** Infinities, NaN and signed zeros, in the SIMD body and the scalar tail alike. */
+    @Test
+    void activationsOnSpecialValuesFollowPyTorch() {
+        float inf = Float.POSITIVE_INFINITY, nan = Float.NaN;
+        float[] v = {-inf, inf, nan, -0f, 0f, -2f, 3f};
+        float[] relu = {0f, inf, nan, 0f, 0f, 0f, 3f}, leaky = {-inf, inf, nan, -0f, 0f, -0.4f, 3f};
+        // d/dx with dY = ∞ for ReLU (0 where x ≤ 0, dY where x is NaN) and dY = 1 for LeakyReLU(0.2)
+        float[] reluGrad = {0f, inf, inf, 0f, 0f, 0f, inf}, leakyGrad = {0.2f, 1f, 1f, 0.2f, 0.2f, 0.2f, 1f};
+        int n = 2 * MatMul.VL + v.length;
+        float[] x = new float[n], y = new float[n], inf1 = new float[n], one = new float[n], d = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = v[i % v.length];
+            inf1[i] = inf;
+            one[i] = 1f;
+        }
+        Elementwise.activation(x, 0f, y, n);
+        for (int i = 0; i < n; i++) assertEquals(relu[i % v.length], y[i], "relu(" + x[i] + ") at " + i);
+        Elementwise.activationBackward(x, 0f, inf1, d, n, false);
+        for (int i = 0; i < n; i++) assertEquals(reluGrad[i % v.length], d[i], "relu'(" + x[i] + ") at " + i);
+        Elementwise.activation(x, 0.2f, y, n);
+        for (int i = 0; i < n; i++) assertEquals(leaky[i % v.length], y[i], "leaky(" + x[i] + ") at " + i);   // -0 and +0 differ here
+        Elementwise.activationBackward(x, 0.2f, one, d, n, false);
+        for (int i = 0; i < n; i++) assertEquals(leakyGrad[i % v.length], d[i], "leaky'(" + x[i] + ") at " + i);
+        Elementwise.activation(x, 1f, y, n);
+        for (int i = 0; i < n; i++) assertEquals(x[i], y[i], "slope 1 is the identity at " + i);
+    }
+
     @Test
     void rowAndColumnKernels() {
         Rng rng = new Rng(5);
