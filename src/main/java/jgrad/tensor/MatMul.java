@@ -39,6 +39,8 @@ public final class MatMul {
     private static final int MR = 4;
     /** Below this many multiply-adds a single thread is faster than waking the pool. */
     private static final long PARALLEL_MIN_WORK = 1 << 17;
+    /** Tasks per thread when threads share panels: enough for a faster thread to take over a slower one's share. */
+    private static final int TASKS_PER_THREAD = 8;
 
     /** True unless {@code -Djgrad.simd=false} turned the Vector API kernels off. */
     public static final boolean SIMD = !"false".equalsIgnoreCase(System.getProperty("jgrad.simd"));
@@ -76,21 +78,22 @@ public final class MatMul {
         if (threads == 1) {
             for (int s = 0; s < strips; s++) o.strip(s, 0, rows);
         } else if (strips >= 2 * threads || strips >= rowBlocks) {
-            Parallel.run(threads, t -> {
-                for (int s = t; s < strips; s += threads) o.strip(s, 0, rows);
-            });
+            Parallel.run(strips, s -> o.strip(s, 0, rows));
         } else {
             // Few strips, many rows: rather than every thread packing the same panels, the threads pack
-            // them once together (each a range of p) into the caller's buffer, then share them.
-            int size = k * o.nr, per = (rowBlocks + threads - 1) / threads, perP = (k + threads - 1) / threads;
+            // them once together (each a range of p) into the caller's buffer, then share them. Both
+            // phases are cut into several tasks per thread, claimed as threads come free: the two cores
+            // here often run 30-50% apart in speed for a while, and equal halves made the faster wait.
+            int size = k * o.nr, tasks = Math.min(rowBlocks, TASKS_PER_THREAD * threads);
+            int per = (rowBlocks + tasks - 1) / tasks, perP = (k + tasks - 1) / tasks;
             float[][] scratch = SCRATCH.get();
             if (scratch[2].length < strips * size) scratch[2] = new float[strips * size];
             float[] panels = scratch[2];
-            Parallel.run(threads, t -> {
+            Parallel.run(tasks, t -> {
                 int p0 = Math.min(k, t * perP), p1 = Math.min(k, (t + 1) * perP);
                 for (int s = 0; s < strips; s++) o.pack(panels, s * size, s, p0, p1);
             });
-            Parallel.run(threads, t -> {
+            Parallel.run(tasks, t -> {
                 int i0 = Math.min(rows, t * per * MR), i1 = Math.min(rows, (t + 1) * per * MR);
                 for (int s = 0; s < strips && i0 < i1; s++) o.sweep(panels, s * size, s, i0, i1);
             });
