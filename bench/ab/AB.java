@@ -5,10 +5,11 @@ import java.util.Arrays;
 import java.util.function.LongUnaryOperator;
 
 /**
- * Two builds of jgrad in one JVM, each in its own class loader, timed in alternating rounds (the
+ * Two builds of jgrad in one JVM, each in its own class loader with its own copy of
+ * {@code jgrad.bench.TrainingStep} (src/test) compiled against it, timed in alternating rounds (the
  * order flips every round), so that the machine's drift, which here reaches ±30% within minutes,
  * hits both alike. Prints each build's median µs per step and the median and quartiles of the
- * per-round ratio B/A. Usage: {@code AB stepperA jarA stepperB jarB rounds steps}.
+ * per-round ratio B/A. Usage: {@code AB classesA jarA classesB jarB rounds steps}.
  */
 public class AB {
     public static void main(String[] args) throws Exception {
@@ -17,7 +18,7 @@ public class AB {
         for (int v = 0; v < 2; v++) {
             URL[] path = {Path.of(args[2 * v]).toUri().toURL(), Path.of(args[2 * v + 1]).toUri().toURL()};
             build[v] = (LongUnaryOperator) new URLClassLoader(path, ClassLoader.getPlatformClassLoader())
-                    .loadClass("Stepper").getConstructor().newInstance();
+                    .loadClass("jgrad.bench.TrainingStep").getConstructor().newInstance();
         }
         for (int w = 0; w < 3; w++) for (LongUnaryOperator b : build) b.applyAsLong(steps);   // JIT warm-up
         double[][] us = new double[2][rounds];
