@@ -21,8 +21,13 @@ public record Activation(float negativeSlope) {
     public static final Activation RELU = new Activation(0f);
 
     public Activation {
-        if (!(negativeSlope >= 0f) || Float.isInfinite(negativeSlope))
+        if (!fusable(negativeSlope))
             throw new IllegalArgumentException("a fused activation needs a finite negative slope ≥ 0, got " + negativeSlope);
+    }
+
+    /** Whether a LeakyReLU with this slope can be fused: finite and ≥ 0 (so not NaN). */
+    static boolean fusable(float negativeSlope) {
+        return negativeSlope >= 0f && Float.isFinite(negativeSlope);
     }
 
     public static Activation leakyRelu(float negativeSlope) {

@@ -42,7 +42,7 @@ public final class Sequential extends Module {
     /** The activation a preceding layer can apply for {@code m}, or null when m is not one. */
     static Activation fusable(Module m) {
         if (m instanceof ReLU r) return r.activation();
-        if (m instanceof LeakyReLU l && l.slope >= 0f && Float.isFinite(l.slope)) return l.activation();
+        if (m instanceof LeakyReLU l && Activation.fusable(l.slope)) return l.activation();
         return null;
     }
 }
