@@ -1,0 +1,106 @@
+package jgrad.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import jgrad.autograd.GradMode;
+import jgrad.data.Batch;
+import jgrad.data.DataLoader;
+import jgrad.data.ImageDataset;
+import jgrad.nn.Module;
+import jgrad.app.Preset;
+import jgrad.app.Run;
+import jgrad.tensor.Parallel;
+import jgrad.tensor.Peak;
+import jgrad.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code jgrad bench}: trains the presets on real Fashion-MNIST and reports speed: median epoch
+ * seconds (epochs after the first), samples/s, achieved GFLOP/s and its share of the peak this
+ * machine reaches in a register-only FMA loop (measured first), and test-set eval throughput.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures training and evaluation speed of the notebook's networks on real Fashion-MNIST."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, defaultValue = "both", description = "simple, complex or both (default: ${DEFAULT-VALUE}).")
+    String model;
+    @Option(names = {"-e", "--epochs"}, defaultValue = "3", description = "Epochs per model, at least 2 (default: ${DEFAULT-VALUE}).")
+    int epochs;
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Multiply-adds per sample of a stack of Linear layers, forward: Σ in·out. */
+    static long macs(Preset p) {
+        return p == Preset.SIMPLE ? 784L * 256 + 256 * 128 + 128 * 10 : 784L * 512 + 512 * 256 + 256 * 128 + 128 * 10;
+    }
+
+    /** FLOP per training sample: forward 2·Σ, weight gradients 2·Σ, input gradients 2·Σ except the first layer's. */
+    static long trainFlops(Preset p) {
+        long first = p == Preset.SIMPLE ? 784L * 256 : 784L * 512;
+        return 2 * (3 * macs(p) - first);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (epochs < 2) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--epochs must be at least 2 (the first is warm-up)");
+        List<Preset> presets = model.equals("both") ? List.of(Preset.values()) : Preset.byId(model) != null ? List.of(Preset.byId(model)) : null;
+        if (presets == null)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple, complex or both");
+        PrintWriter out = spec.commandLine().getOut();
+        int t = common.threads();
+        Parallel.setThreads(t);
+        double peak = Math.max(Peak.measureGflops(t), Peak.measureGflops(t)); // the first call still pays for some compilation
+        out.printf(Locale.ROOT, "Peak: %.1f GFLOP/s (fp32 FMA, %d threads, %s SIMD, measured)%n", peak, t, jgrad.tensor.MatMul.SIMD ? "with" : "without");
+        ImageDataset[] data = common.load();
+        for (Preset p : presets) {
+            var s = common.settings(p, epochs, 0L);
+            List<Double> secs = new ArrayList<>();
+            Run.Result r = Run.run(s, data[0], data[1], new Trainer.Listener() {
+                @Override
+                public void onEpoch(Trainer.Epoch e) {
+                    secs.add(e.seconds());
+                    out.printf(Locale.ROOT, "  %s epoch %d: %.3f s, loss %.4f%n", p.id(), e.epoch(), e.seconds(), e.meanLoss());
+                    out.flush();
+                }
+            });
+            double[] rest = secs.subList(1, secs.size()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = rest.length % 2 == 1 ? rest[rest.length / 2] : (rest[rest.length / 2 - 1] + rest[rest.length / 2]) / 2;
+            double gflops = trainFlops(p) * (double) data[0].size() / median / 1e9;
+            double evalSec = evalSeconds(r.model(), data[1]);
+            out.printf(Locale.ROOT, "RESULT model=%s threads=%d median_epoch_s=%.3f samples_per_s=%.0f gflops=%.1f peak_pct=%.1f "
+                            + "eval_10k_s=%.3f eval_samples_per_s=%.0f test_acc=%.2f%n",
+                    p.id(), t, median, data[0].size() / median, gflops, 100 * gflops / peak, evalSec, data[1].size() / evalSec,
+                    r.test().accuracy());
+        }
+        return 0;
+    }
+
+    /** Median of 5 timed forward passes over the whole test set in eval mode, in batches of 1000. */
+    private static double evalSeconds(Module m, ImageDataset test) {
+        m.eval();
+        List<Batch> batches = new ArrayList<>();
+        new DataLoader(test, 1000, false, 0, false, Run.TRANSFORM).forEach(batches::add);
+        double[] times = new double[5];
+        try (var g = GradMode.noGrad()) {
+            for (int i = 0; i < times.length; i++) {
+                long t0 = System.nanoTime();
+                for (Batch b : batches) m.forward(b.inputs());
+                times[i] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        Arrays.sort(times);
+        return times[2];
+    }
+}

@@ -1,0 +1,32 @@
+package jgrad.cli;
+
+import java.nio.file.Path;
+
+import jgrad.data.ImageDataset;
+import jgrad.app.Preset;
+import jgrad.app.Run;
+import picocli.CommandLine.Option;
+
+/** The options every command that trains shares: where the data is, whether to download it, and threads. */
+final class CommonOptions {
+    @Option(names = "--threads", description = "Threads for the kernels (default: the number of cores).")
+    Integer threads;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files (searched first; downloads go here).")
+    Path dataDir;
+    @Option(names = "--no-download", description = "Never download; fail with instructions if the files are not found.")
+    boolean noDownload;
+
+    /** Preset {@code p}'s notebook settings for {@code epochs} epochs and {@code seed}, with these options. */
+    Run.Settings settings(Preset p, int epochs, long seed) {
+        return new Run.Settings(p, epochs, p.batchSize, p.lr, p.optimizer, p.weightDecay, 0f, seed, threads());
+    }
+
+    /** Fashion-MNIST's train and test splits, as these options say where to find them. */
+    ImageDataset[] load() throws java.io.IOException {
+        return Run.load(dataDir, !noDownload);
+    }
+
+    int threads() {
+        return threads != null ? threads : jgrad.tensor.Parallel.threads();
+    }
+}

@@ -1,0 +1,78 @@
+package jgrad.app;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import jgrad.data.Batch;
+import jgrad.data.DataLoader;
+import jgrad.data.DataSource;
+import jgrad.data.FashionMNIST;
+import jgrad.data.ImageDataset;
+import jgrad.data.Transform;
+import jgrad.data.Transforms;
+import jgrad.loss.CrossEntropyLoss;
+import jgrad.nn.Module;
+import jgrad.optim.Optimizer;
+import jgrad.tensor.Parallel;
+import jgrad.tensor.Rng;
+import jgrad.train.Evaluation;
+import jgrad.train.Trainer;
+
+/**
+ * One end-to-end run of a notebook exercise on real Fashion-MNIST: load, train, evaluate. The same
+ * settings and seed give the same numbers: weights come from {@code Rng.manualSeed(seed)} and the
+ * shuffle from the loader's seed.
+ */
+public final class Run {
+    /** What to run; {@link #of(Preset)} gives the notebook's settings. */
+    public record Settings(Preset preset, int epochs, int batchSize, float lr, String optimizer, float weightDecay,
+                           float momentum, long seed, int threads) {
+        public static Settings of(Preset p) {
+            return new Settings(p, p.epochs, p.batchSize, p.lr, p.optimizer, p.weightDecay, 0f, 0L, Parallel.threads());
+        }
+
+        /** True when the hyper-parameters are the notebook's (epochs, seed and threads aside), so its numbers compare. */
+        public boolean hasNotebookHyperparameters() {
+            return batchSize == preset.batchSize && lr == preset.lr && optimizer.equals(preset.optimizer)
+                    && weightDecay == preset.weightDecay && momentum == 0f;
+        }
+
+        public Settings withEpochs(int e) {
+            return new Settings(preset, e, batchSize, lr, optimizer, weightDecay, momentum, seed, threads);
+        }
+    }
+
+    /** A finished run's results. */
+    public record Result(Settings settings, List<Trainer.Epoch> epochs, Evaluation test, Evaluation train, Module model) {}
+
+    /** The notebook's input transform: {@code Compose([ToTensor(), Normalize((0.5,), (0.5,))])}. */
+    public static final Transform TRANSFORM = Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f));
+
+    private Run() {}
+
+    /** The train and test splits of Fashion-MNIST, found or downloaded as {@link DataSource} describes. */
+    public static ImageDataset[] load(Path dataDir, boolean download) throws IOException {
+        DataSource src = DataSource.defaults().withDownload(download);
+        if (dataDir != null) src = src.withDirectory(dataDir);
+        return new ImageDataset[]{FashionMNIST.load(src, true), FashionMNIST.load(src, false)};
+    }
+
+    /** Trains and evaluates; {@code listener} sees every step and epoch. */
+    public static Result run(Settings s, ImageDataset train, ImageDataset test, Trainer.Listener listener) {
+        Parallel.setThreads(s.threads());
+        Rng.manualSeed(s.seed());
+        Module model = s.preset().model();
+        Optimizer opt = Preset.optimizer(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum());
+        DataLoader loader = new DataLoader(train, s.batchSize(), true, s.seed(), false, TRANSFORM);
+        List<Trainer.Epoch> history = new Trainer(model, new CrossEntropyLoss(), opt).fit(loader, s.epochs(), listener);
+        return new Result(s, history, evaluate(model, test, true), evaluate(model, train, true), model);
+    }
+
+    /** Accuracy and cross-entropy of {@code model} on {@code data}, in eval mode unless {@code evalMode} is false. */
+    public static Evaluation evaluate(Module model, ImageDataset data, boolean evalMode) {
+        // eval mode is independent of batch size, so big batches; the notebook's train-mode way uses its 64
+        Iterable<Batch> batches = new DataLoader(data, evalMode ? 1000 : 64, false, 0, false, TRANSFORM);
+        return Evaluation.evaluate(model, batches, data.classNames(), evalMode);
+    }
+}

@@ -1,0 +1,53 @@
+package jgrad.app;
+
+import jgrad.models.ComplexNet;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import jgrad.data.ImageDataset;
+
+/**
+ * The notebook's networks trained on the real Fashion-MNIST (Debian's dataset-fashion-mnist, which
+ * ./test installs). 1c must reach 80% test accuracy; with the notebook's settings that takes more
+ * than one epoch (PyTorch 1.13 itself gets 76.7-77.4% after one epoch here, seeds 0 and 1), so it
+ * trains three. The same seed must give bit-identical numbers.
+ */
+class FashionMnistTrainingTest {
+    static ImageDataset train, test;
+
+    @BeforeAll
+    static void load() throws IOException {
+        ImageDataset[] d = Run.load(null, false);
+        train = d[0];
+        test = d[1];
+        assertEquals(60_000, train.size());
+        assertEquals(10_000, test.size());
+    }
+
+    @Test
+    void simpleReaches80PercentInThreeEpochsAndIsDeterministic() {
+        Run.Settings s = Run.Settings.of(Preset.SIMPLE).withEpochs(3);
+        Run.Result a = Run.run(s, train, test, jgrad.train.Trainer.Listener.NONE);
+        assertTrue(a.test().accuracy() >= 80.0, "test accuracy " + a.test().accuracy());
+        assertTrue(a.epochs().get(2).meanLoss() < 0.55, "epoch 3 loss " + a.epochs().get(2).meanLoss());
+        assertEquals(10_000, a.test().samples());
+        Run.Result b = Run.run(s, train, test, jgrad.train.Trainer.Listener.NONE);
+        assertEquals(a.epochs(), b.epochs().stream().map(e -> new jgrad.train.Trainer.Epoch(e.epoch(), e.meanLoss(), a.epochs().get(e.epoch() - 1).seconds(), e.samples())).toList(),
+                "same seed, same losses, bit for bit");
+        assertEquals(a.test().correct(), b.test().correct());
+        assertEquals(a.test().meanLoss(), b.test().meanLoss());
+    }
+
+    @Test
+    void complexTrainsOneEpochWithBatchNormInEvalMode() {
+        Run.Settings s = Run.Settings.of(Preset.COMPLEX).withEpochs(1);
+        Run.Result r = Run.run(s, train, test, jgrad.train.Trainer.Listener.NONE);
+        assertTrue(r.test().accuracy() >= 83.0, "test accuracy " + r.test().accuracy());
+        var bn = ((ComplexNet) r.model()).batchNorm1;
+        assertEquals(938f, bn.numBatchesTracked.item(), "one update of the running statistics per training batch");
+    }
+}
