@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
         int t = common.threads();
         Parallel.setThreads(t);
         double peak = Math.max(Peak.measureGflops(t), Peak.measureGflops(t)); // the first call still pays for some compilation
-        out.printf(Locale.ROOT, "Peak: %.1f GFLOP/s (fp32 FMA, %d threads, %s SIMD, measured)%n", peak, t, jgrad.tensor.MatMul.SIMD ? "with" : "without");
+        out.printf(Locale.ROOT, "Peak: %.1f GFLOP/s (fp32 FMA, %d threads, %s SIMD, measured)%n", peak, t, jgrad.tensor.Simd.ENABLED ? "with" : "without");
         ImageDataset[] data = common.load();
         for (Preset p : presets) {
             var s = common.settings(p, epochs, 0L);

@@ -4,7 +4,7 @@ import java.util.List;
 
 import jdk.incubator.vector.FloatVector;
 import jgrad.autograd.Tensor;
-import jgrad.tensor.MatMul;
+import jgrad.tensor.Simd;
 import jgrad.tensor.Parallel;
 
 /**
@@ -66,8 +66,8 @@ public class Adam extends Optimizer {
         float stepSize = lr / bc1, l2 = decoupled ? 0f : weightDecay, shrink = decoupled ? 1f - lr * weightDecay : 1f;
         Parallel.forRange(n, 1 << 15, (lo, hi) -> {
             int i = lo;
-            if (MatMul.SIMD) {
-                var S = FloatVector.SPECIES_PREFERRED;
+            if (Simd.ENABLED) {
+                var S = Simd.S;
                 for (int e = lo + S.loopBound(hi - lo); i < e; i += S.length()) {
                     FloatVector wi = FloatVector.fromArray(S, w, i).mul(shrink);
                     FloatVector gi = FloatVector.fromArray(S, g, i).add(wi.mul(l2));

@@ -4,7 +4,7 @@ import java.util.List;
 
 import jdk.incubator.vector.FloatVector;
 import jgrad.autograd.Tensor;
-import jgrad.tensor.MatMul;
+import jgrad.tensor.Simd;
 import jgrad.tensor.Parallel;
 
 /**
@@ -49,8 +49,8 @@ public final class SGD extends Optimizer {
         float[] b = momentum == 0f ? null : state(index, "momentum_buffer", w.length);
         Parallel.forRange(w.length, 1 << 15, (lo, hi) -> {
             int i = lo;
-            if (MatMul.SIMD && b == null) {
-                var S = FloatVector.SPECIES_PREFERRED;
+            if (Simd.ENABLED && b == null) {
+                var S = Simd.S;
                 for (int e = lo + S.loopBound(hi - lo); i < e; i += S.length()) {
                     FloatVector wi = FloatVector.fromArray(S, w, i);
                     wi.sub(FloatVector.fromArray(S, g, i).add(wi.mul(weightDecay)).mul(lr)).intoArray(w, i);

@@ -12,18 +12,18 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The element-wise and row/column kernels on the training hot path (activations, bias, batch-norm
  * statistics), over flat row-major {@code float[]}. Each has a Vector API body and a scalar tail
- * that is also its scalar twin: with {@code -Djgrad.simd=false} ({@link MatMul#SIMD}) the scalar loop
+ * that is also its scalar twin: with {@code -Djgrad.simd=false} ({@link Simd}) the scalar loop
  * runs over the whole array. Both compute the same values (branch-free selects, no reassociation),
  * so results do not depend on the switch.
  */
 public final class Elementwise {
-    private static final VectorSpecies<Float> S = MatMul.S;
-    private static final int VL = S.length();
+    private static final VectorSpecies<Float> S = Simd.S;
+    private static final int VL = Simd.VL;
 
     private Elementwise() {}
 
     private static int simdEnd(int n) {
-        return MatMul.SIMD ? S.loopBound(n) : 0;
+        return Simd.loopBound(n);
     }
 
     /** VL bytes, widened to the ints that index a table; null when no vector is that small (VL < 8). */
@@ -37,7 +37,7 @@ public final class Elementwise {
     public static void lookup(byte[] x, int xOff, float[] table, float[] y, int yOff, int n) {
         if (table.length < 256) throw new IllegalArgumentException("lookup table needs 256 entries, got " + table.length);
         int i = 0;
-        if (MatMul.SIMD && SB != null) {
+        if (Simd.ENABLED && SB != null) {
             int[] index = new int[VL];
             for (int e = S.loopBound(n); i < e; i += VL) {
                 ((IntVector) ByteVector.fromArray(SB, x, xOff + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, SI, 0)).intoArray(index, 0);

@@ -28,11 +28,11 @@ import jdk.incubator.vector.VectorSpecies;
  * order, so results do not depend on the thread count.
  *
  * <p>The SIMD kernel uses {@code jdk.incubator.vector}; {@code -Djgrad.simd=false} selects the
- * scalar twin, which packs the same panels and runs the same loops one float at a time.
+ * scalar twin ({@link Simd}), which packs the same panels and runs the same loops one float at a time.
  */
 public final class MatMul {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int VL = S.length();
+    private static final VectorSpecies<Float> S = Simd.S;
+    private static final int VL = Simd.VL;
     /** Vectors per register tile row, and the strip width in floats. */
     private static final int NV = 4, NR = NV * VL;
     /** Rows per register tile. */
@@ -42,9 +42,6 @@ public final class MatMul {
     /** Tasks per thread when threads share panels: enough for a faster thread to take over a slower one's share. */
     private static final int TASKS_PER_THREAD = 8;
 
-    /** True unless {@code -Djgrad.simd=false} turned the Vector API kernels off. */
-    public static final boolean SIMD = !"false".equalsIgnoreCase(System.getProperty("jgrad.simd"));
-
     private MatMul() {}
 
     /**
@@ -53,7 +50,7 @@ public final class MatMul {
      */
     public static void mm(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                           float[] c, int cOff, int m, int n, int k, boolean accumulate) {
-        mm(SIMD, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, accumulate);
+        mm(Simd.ENABLED, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, accumulate);
     }
 
     /** {@link #mm} with the kernel chosen by the caller (tests run both twins through here). */

@@ -26,7 +26,7 @@ public final class Peak {
                     long t0 = System.nanoTime();
                     float s = chain(iters);
                     double sec = (System.nanoTime() - t0) / 1e9;
-                    rate[id] = Math.max(rate[id], iters * 8.0 * MatMul.VL * 2 / sec / 1e9 + (s == 42f ? 1e-9 : 0));
+                    rate[id] = Math.max(rate[id], iters * 8.0 * Simd.VL * 2 / sec / 1e9 + (s == 42f ? 1e-9 : 0));
                 }
             });
             ts[t].start();
@@ -44,7 +44,7 @@ public final class Peak {
     }
 
     private static float chain(long iters) {
-        var s = MatMul.S;
+        var s = Simd.S;
         FloatVector a = FloatVector.broadcast(s, 0.999f), b = FloatVector.broadcast(s, 1e-7f);
         FloatVector c0 = FloatVector.zero(s), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (long i = 0; i < iters; i++) {

@@ -19,7 +19,7 @@ class ElementwiseTest {
     @Test
     void activationsAndTheirGradients() {
         Rng rng = new Rng(4);
-        for (int n = 0; n <= 2 * MatMul.VL + 3; n++)
+        for (int n = 0; n <= 2 * Simd.VL + 3; n++)
             for (float slope : new float[]{0f, 0.2f, 1f, -0.5f}) {
                 float[] x = random(rng, n), g = random(rng, n), y = new float[n], dx = random(rng, n), dx0 = dx.clone();
                 Elementwise.activation(x, slope, y, n);
@@ -32,7 +32,7 @@ class ElementwiseTest {
                 assertArrayEquals(y, x);
             }
         // ReLU's gradient is 0 where the input is not positive, even for an infinite upstream gradient
-        int n = MatMul.VL + 1;
+        int n = Simd.VL + 1;
         float[] x = new float[n], g = new float[n], dx = new float[n];
         java.util.Arrays.fill(x, -1f);
         java.util.Arrays.fill(g, Float.POSITIVE_INFINITY);
@@ -48,7 +48,7 @@ class ElementwiseTest {
         float[] relu = {0f, inf, nan, 0f, 0f, 0f, 3f}, leaky = {-inf, inf, nan, -0f, 0f, -0.4f, 3f};
         // d/dx with dY = ∞ for ReLU (0 where x ≤ 0, dY where x is NaN) and dY = 1 for LeakyReLU(0.2)
         float[] reluGrad = {0f, inf, inf, 0f, 0f, 0f, inf}, leakyGrad = {0.2f, 1f, 1f, 0.2f, 0.2f, 0.2f, 1f};
-        int n = 2 * MatMul.VL + v.length;
+        int n = 2 * Simd.VL + v.length;
         float[] x = new float[n], y = new float[n], inf1 = new float[n], one = new float[n], d = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = v[i % v.length];
@@ -71,7 +71,7 @@ class ElementwiseTest {
     void rowAndColumnKernels() {
         Rng rng = new Rng(5);
         for (int rows = 0; rows <= 3; rows++)
-            for (int cols = 0; cols <= 2 * MatMul.VL + 3; cols++) {
+            for (int cols = 0; cols <= 2 * Simd.VL + 3; cols++) {
                 float[] x = random(rng, rows * cols), y = random(rng, rows * cols), b = random(rng, cols), b2 = random(rng, cols);
                 float[] sum = random(rng, cols), sum0 = random(rng, cols), added = sum0.clone(), prod = new float[cols], sq = new float[cols];
                 Elementwise.sumRows(x, rows, cols, sum, false);   // overwrites whatever was there
@@ -98,7 +98,7 @@ class ElementwiseTest {
     void biasActivationAndBatchNormKernels() {
         Rng rng = new Rng(7);
         for (int rows = 0; rows <= 3; rows++)
-            for (int cols = 0; cols <= 2 * MatMul.VL + 3; cols++)
+            for (int cols = 0; cols <= 2 * Simd.VL + 3; cols++)
                 for (float slope : new float[]{0f, 0.2f, 1f}) {
                     float[] x = random(rng, rows * cols), dY = random(rng, rows * cols), mean = random(rng, cols), invStd = random(rng, cols);
                     float[] gamma = random(rng, cols), beta = random(rng, cols), xhat = new float[rows * cols], y = new float[rows * cols];
@@ -130,9 +130,9 @@ class ElementwiseTest {
     void lookupMapsEveryByteValueThroughTheTable() {
         Rng rng = new Rng(6);
         float[] table = random(rng, 256);
-        byte[] x = new byte[256 + 3 * MatMul.VL + 5];
+        byte[] x = new byte[256 + 3 * Simd.VL + 5];
         for (int i = 0; i < x.length; i++) x[i] = (byte) (i * 37 + 11);   // every value 0..255, signed bytes included
-        for (int n = 0; n <= x.length - 3; n += (n < 2 * MatMul.VL + 3 ? 1 : 29)) {
+        for (int n = 0; n <= x.length - 3; n += (n < 2 * Simd.VL + 3 ? 1 : 29)) {
             float[] y = new float[n + 2];
             Elementwise.lookup(x, 3, table, y, 2, n);
             for (int i = 0; i < n; i++) assertEquals(table[x[3 + i] & 0xFF], y[2 + i], "n=" + n + " i=" + i);

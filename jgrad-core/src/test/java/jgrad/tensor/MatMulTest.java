@@ -34,7 +34,7 @@ class MatMulTest {
     @Test
     void bothKernelsMatchNaiveOnAllSmallShapes() {
         Rng rng = new Rng(1);
-        int maxN = 4 * MatMul.VL + 3; // past one full strip, with a ragged tail
+        int maxN = 4 * Simd.VL + 3; // past one full strip, with a ragged tail
         for (int m = 0; m <= 9; m++)
             for (int n = 0; n <= maxN; n += (n < 20 ? 1 : 7))
                 for (int k = 0; k <= 5; k++)
