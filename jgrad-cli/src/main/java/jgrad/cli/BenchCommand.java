@@ -11,6 +11,7 @@ import jgrad.autograd.GradMode;
 import jgrad.data.Batch;
 import jgrad.data.DataLoader;
 import jgrad.data.ImageDataset;
+import jgrad.nn.Linear;
 import jgrad.nn.Module;
 import jgrad.app.Preset;
 import jgrad.app.Run;
@@ -41,15 +42,20 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Multiply-adds per sample of a stack of Linear layers, forward: Σ in·out. */
-    static long macs(Preset p) {
-        return p == Preset.SIMPLE ? 784L * 256 + 256 * 128 + 128 * 10 : 784L * 512 + 512 * 256 + 256 * 128 + 128 * 10;
-    }
-
-    /** FLOP per training sample: forward 2·Σ, weight gradients 2·Σ, input gradients 2·Σ except the first layer's. */
-    static long trainFlops(Preset p) {
-        long first = p == Preset.SIMPLE ? 784L * 256 : 784L * 512;
-        return 2 * (3 * macs(p) - first);
+    /**
+     * FLOP per training sample of a network's Linear layers, counted from the model: with Σ in·out
+     * multiply-adds forward, the weight gradients cost as much again, and so do the input gradients
+     * except the first layer's (its input needs none).
+     */
+    static long trainFlops(Module model) {
+        long macs = 0, first = -1;
+        for (Module m : model.modules())
+            if (m instanceof Linear l) {
+                long layer = (long) l.inFeatures * l.outFeatures;
+                if (first < 0) first = layer;
+                macs += layer;
+            }
+        return 2 * (3 * macs - Math.max(first, 0));
     }
 
     @Override
@@ -65,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Peak: %.1f GFLOP/s (fp32 FMA, %d threads, %s SIMD, measured)%n", peak, t, jgrad.tensor.Simd.ENABLED ? "with" : "without");
         ImageDataset[] data = common.load();
         for (Preset p : presets) {
-            var s = common.settings(p, epochs, 0L);
+            var s = common.settings(p, epochs, 0L).build();
             List<Double> secs = new ArrayList<>();
             Run.Result r = Run.run(s, data[0], data[1], new Trainer.Listener() {
                 @Override
@@ -77,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
             });
             double[] rest = secs.subList(1, secs.size()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double median = rest.length % 2 == 1 ? rest[rest.length / 2] : (rest[rest.length / 2 - 1] + rest[rest.length / 2]) / 2;
-            double gflops = trainFlops(p) * (double) data[0].size() / median / 1e9;
+            double gflops = trainFlops(r.model()) * (double) data[0].size() / median / 1e9;
             double evalSec = evalSeconds(r.model(), data[1]);
             out.printf(Locale.ROOT, "RESULT model=%s threads=%d median_epoch_s=%.3f samples_per_s=%.0f gflops=%.1f peak_pct=%.1f "
                             + "eval_10k_s=%.3f eval_samples_per_s=%.0f test_acc=%.2f%n",
@@ -91,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
     private static double evalSeconds(Module m, ImageDataset test) {
         m.eval();
         List<Batch> batches = new ArrayList<>();
-        new DataLoader(test, 1000, false, 0, false, Run.TRANSFORM).forEach(batches::add);
+        DataLoader.builder(test).batchSize(1000).transform(Run.TRANSFORM).build().forEach(batches::add);
         double[] times = new double[5];
         try (var g = GradMode.noGrad()) {
             for (int i = 0; i < times.length; i++) {

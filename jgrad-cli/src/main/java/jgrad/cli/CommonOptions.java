@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import jgrad.data.ImageDataset;
 import jgrad.app.Preset;
 import jgrad.app.Run;
+import jgrad.app.Settings;
 import picocli.CommandLine.Option;
 
 /** The options every command that trains shares: where the data is, whether to download it, and threads. */
@@ -17,8 +18,8 @@ final class CommonOptions {
     boolean noDownload;
 
     /** Preset {@code p}'s notebook settings for {@code epochs} epochs and {@code seed}, with these options. */
-    Run.Settings settings(Preset p, int epochs, long seed) {
-        return new Run.Settings(p, epochs, p.batchSize, p.lr, p.optimizer, p.weightDecay, 0f, seed, threads());
+    Settings.Builder settings(Preset p, int epochs, long seed) {
+        return Settings.builder(p).epochs(epochs).seed(seed).threads(threads());
     }
 
     /** Fashion-MNIST's train and test splits, as these options say where to find them. */

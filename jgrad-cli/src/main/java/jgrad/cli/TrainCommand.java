@@ -6,8 +6,10 @@ import java.util.concurrent.Callable;
 
 import jgrad.data.ImageDataset;
 import jgrad.nn.SafeTensors;
+import jgrad.optim.Optimizers;
 import jgrad.app.Preset;
 import jgrad.app.Run;
+import jgrad.app.Settings;
 import jgrad.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,34 +55,36 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    Run.Settings settings() {
+    Settings settings() {
         Preset p = Preset.byId(model);
         if (p == null) throw new ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple or complex");
-        Run.Settings d = common.settings(p, epochs != null ? epochs : p.epochs, seed);
-        var s = new Run.Settings(p, d.epochs(), batchSize != null ? batchSize : d.batchSize(), lr != null ? lr : d.lr(),
-                optimizer != null ? optimizer : d.optimizer(), weightDecay != null ? weightDecay : d.weightDecay(), momentum,
-                seed, d.threads());
-        if (s.epochs() < 1) throw new ParameterException(spec.commandLine(), "--epochs must be at least 1, got " + s.epochs());
-        if (s.batchSize() < 1) throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + s.batchSize());
-        if (s.threads() < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + s.threads());
-        if (!(s.lr() > 0)) throw new ParameterException(spec.commandLine(), "--lr must be positive, got " + s.lr());
-        if (!Preset.OPTIMIZERS.contains(s.optimizer()))
-            throw new ParameterException(spec.commandLine(), "unknown optimizer '" + s.optimizer() + "': expected one of " + Preset.OPTIMIZERS);
-        return s;
+        Settings.Builder b = common.settings(p, epochs != null ? epochs : p.epochs, seed).momentum(momentum);
+        if (batchSize != null) b.batchSize(batchSize);
+        if (lr != null) b.lr(lr);
+        if (optimizer != null) b.optimizer(optimizer);
+        if (weightDecay != null) b.weightDecay(weightDecay);
+        if (epochs != null && epochs < 1) throw new ParameterException(spec.commandLine(), "--epochs must be at least 1, got " + epochs);
+        if (batchSize != null && batchSize < 1) throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
+        if (common.threads() < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + common.threads());
+        if (lr != null && !(lr > 0)) throw new ParameterException(spec.commandLine(), "--lr must be positive, got " + lr);
+        if (optimizer != null && !Optimizers.NAMES.contains(optimizer))
+            throw new ParameterException(spec.commandLine(), "unknown optimizer '" + optimizer + "': expected one of " + Optimizers.NAMES);
+        return b.build();
     }
 
     @Override
     public Integer call() throws Exception {
-        Run.Settings s = settings();
+        Settings s = settings();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         ImageDataset[] data = common.load();
         out.printf(Locale.ROOT, "Training %s (notebook %s): %s, %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
-                s.preset().id(), s.preset().exercise, s.preset() == Preset.SIMPLE ? "784-256-128-10 ReLU" : "784-512-256-128-10 BatchNorm1d LeakyReLU(0.2)",
+                s.preset().id(), s.preset().exercise, s.preset().network,
                 s.optimizer(), plain(s.lr()), s.weightDecay() != 0 ? ", weight decay " + plain(s.weightDecay()) : "", s.batchSize(), s.epochs(), s.seed(), s.threads());
         boolean notebookSettings = s.hasNotebookHyperparameters();
         var progress = new Progress(out, err, !noProgress && Progress.isTerminal(), s.preset(), notebookSettings);
         Run.Result r = Run.run(s, data[0], data[1], progress);
-        printResult(out, r, notebookSettings);
+        // the notebook's final figures are for its 10 epochs; its per-epoch losses compare at any length
+        NotebookOutput.printResult(out, r, notebookSettings && s.epochs() == s.preset().epochs);
         if (save != null) {
             var state = r.model().stateDict();
             SafeTensors.save(state, save);
@@ -97,16 +101,5 @@ final class TrainCommand implements Callable<Integer> {
     /** 1e-05 as 0.00001: settings read as typed. */
     private static String plain(float v) {
         return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
-    }
-
-    static void printResult(PrintWriter out, Run.Result r, boolean compare) {
-        Preset p = r.settings().preset();
-        String a = compare ? String.format(Locale.ROOT, "   [notebook: %.2f%%]", p.notebookAccuracy) : "";
-        String tr = compare ? String.format(Locale.ROOT, "   [notebook: %.4f]", p.notebookTrainCE) : "";
-        String te = compare ? String.format(Locale.ROOT, "   [notebook: %.4f]", p.notebookTestCE) : "";
-        out.printf(Locale.ROOT, "Accuracy on test set: %.2f%%%s%n", r.test().accuracy(), a);
-        out.printf(Locale.ROOT, "Cross-Entropy on training set: %s%s%n", r.train().meanLoss(), tr);
-        out.printf(Locale.ROOT, "Cross-Entropy on test set: %s%s%n", r.test().meanLoss(), te);
-        out.flush();
     }
 }

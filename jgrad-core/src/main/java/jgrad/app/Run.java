@@ -14,35 +14,19 @@ import jgrad.data.Transforms;
 import jgrad.loss.CrossEntropyLoss;
 import jgrad.nn.Module;
 import jgrad.optim.Optimizer;
+import jgrad.optim.Optimizers;
 import jgrad.tensor.Parallel;
 import jgrad.tensor.Rng;
 import jgrad.train.Evaluation;
 import jgrad.train.Trainer;
 
 /**
- * One end-to-end run of a notebook exercise on real Fashion-MNIST: load, train, evaluate. The same
- * settings and seed give the same numbers: weights come from {@code Rng.manualSeed(seed)} and the
+ * One end-to-end run of a preset on real Fashion-MNIST: load, train, evaluate. This is where the
+ * data, the model, the optimizer, the {@link Trainer} and the {@link Evaluation} meet. The same
+ * {@link Settings} give the same numbers: weights come from {@code Rng.manualSeed(seed)} and the
  * shuffle from the loader's seed.
  */
 public final class Run {
-    /** What to run; {@link #of(Preset)} gives the notebook's settings. */
-    public record Settings(Preset preset, int epochs, int batchSize, float lr, String optimizer, float weightDecay,
-                           float momentum, long seed, int threads) {
-        public static Settings of(Preset p) {
-            return new Settings(p, p.epochs, p.batchSize, p.lr, p.optimizer, p.weightDecay, 0f, 0L, Parallel.threads());
-        }
-
-        /** True when the hyper-parameters are the notebook's (epochs, seed and threads aside), so its numbers compare. */
-        public boolean hasNotebookHyperparameters() {
-            return batchSize == preset.batchSize && lr == preset.lr && optimizer.equals(preset.optimizer)
-                    && weightDecay == preset.weightDecay && momentum == 0f;
-        }
-
-        public Settings withEpochs(int e) {
-            return new Settings(preset, e, batchSize, lr, optimizer, weightDecay, momentum, seed, threads);
-        }
-    }
-
     /** A finished run's results. */
     public record Result(Settings settings, List<Trainer.Epoch> epochs, Evaluation test, Evaluation train, Module model) {}
 
@@ -63,8 +47,8 @@ public final class Run {
         Parallel.setThreads(s.threads());
         Rng.manualSeed(s.seed());
         Module model = s.preset().model();
-        Optimizer opt = Preset.optimizer(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum());
-        DataLoader loader = new DataLoader(train, s.batchSize(), true, s.seed(), false, TRANSFORM);
+        Optimizer opt = Optimizers.create(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum());
+        DataLoader loader = DataLoader.builder(train).batchSize(s.batchSize()).shuffle(s.seed()).transform(TRANSFORM).build();
         List<Trainer.Epoch> history = new Trainer(model, new CrossEntropyLoss(), opt).fit(loader, s.epochs(), listener);
         return new Result(s, history, evaluate(model, test, true), evaluate(model, train, true), model);
     }
@@ -72,7 +56,7 @@ public final class Run {
     /** Accuracy and cross-entropy of {@code model} on {@code data}, in eval mode unless {@code evalMode} is false. */
     public static Evaluation evaluate(Module model, ImageDataset data, boolean evalMode) {
         // eval mode is independent of batch size, so big batches; the notebook's train-mode way uses its 64
-        Iterable<Batch> batches = new DataLoader(data, evalMode ? 1000 : 64, false, 0, false, TRANSFORM);
+        Iterable<Batch> batches = DataLoader.builder(data).batchSize(evalMode ? 1000 : 64).transform(TRANSFORM).build();
         return Evaluation.evaluate(model, batches, data.classNames(), evalMode);
     }
 }

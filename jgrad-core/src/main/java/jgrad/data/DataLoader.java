@@ -1,6 +1,5 @@
 package jgrad.data;
 
-import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -31,24 +30,19 @@ import jgrad.tensor.Parallel;
  *       kernels use every core, a loader thread can only take time from them (measured on 2 cores:
  *       the step waited 110-150 µs a batch for it, more than making the batch itself), so
  *       {@code next()} makes the batch on the calling thread, split across the kernels' threads.
- *       {@link #prefetch(boolean)} overrides the choice.</li>
+ *       {@link Builder#prefetch(boolean)} overrides the choice.</li>
  * </ul>
  *
  * <pre>{@code
  * ImageDataset train = FashionMNIST.load(true), test = FashionMNIST.load(false);
  * Transform t = Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f));
- * DataLoader loader = new DataLoader(train, 64, true, 42, false, t);
+ * DataLoader loader = DataLoader.builder(train).batchSize(64).shuffle(42).transform(t).build();
  * for (int epoch = 0; epoch < 10; epoch++)
  *     for (Batch b : loader) { ... b.inputs() ... b.labels() ... }   // 938 batches of [64, 1, 28, 28]
- * Batch all = new DataLoader(test, 1, false, 0, false, t).fullBatch();  // [10000, 1, 28, 28]
+ * Batch all = DataLoader.builder(test).transform(t).build().fullBatch();  // [10000, 1, 28, 28]
  * }</pre>
  */
-public final class DataLoader implements Iterable<Batch> {
-    /** An epoch's batches; close it to stop prefetching when leaving a loop early. */
-    public interface BatchIterator extends Iterator<Batch>, AutoCloseable {
-        @Override
-        void close();
-    }
+public final class DataLoader implements Iterable<Batch>, Sized {
 
     private final ImageDataset dataset;
     private final int batchSize;
@@ -58,26 +52,78 @@ public final class DataLoader implements Iterable<Batch> {
     private final float[] table;
     private final AtomicInteger nextEpoch = new AtomicInteger();
     /** Null: decide per iterator from the free cores. */
-    private volatile Boolean prefetch;
+    private final Boolean prefetch;
 
-    /**
-     * @param batchSize samples per batch, at least 1
-     * @param shuffle   a new seeded permutation each epoch, else dataset order
-     * @param seed      seeds the permutations; ignored without {@code shuffle}
-     * @param dropLast  drop a final batch smaller than {@code batchSize}
-     * @param transform applied to every pixel, e.g. {@code Transforms.toTensor()}
-     */
-    public DataLoader(ImageDataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast, Transform transform) {
-        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-        this.dataset = Objects.requireNonNull(dataset);
-        this.batchSize = batchSize;
-        this.shuffle = shuffle;
-        this.seed = seed;
-        this.dropLast = dropLast;
-        this.table = transform.lookupTable();
+    private DataLoader(Builder b) {
+        this.dataset = b.dataset;
+        this.batchSize = b.batchSize;
+        this.shuffle = b.shuffle;
+        this.seed = b.seed;
+        this.dropLast = b.dropLast;
+        this.table = b.transform.lookupTable();
+        this.prefetch = b.prefetch;
+    }
+
+    /** A loader over {@code dataset}; by default batches of 1 in dataset order, {@code ToTensor()}, as PyTorch's defaults. */
+    public static Builder builder(ImageDataset dataset) {
+        return new Builder(Objects.requireNonNull(dataset));
+    }
+
+    /** The loader's settings by name; each has PyTorch's default. */
+    public static final class Builder {
+        private final ImageDataset dataset;
+        private int batchSize = 1;
+        private boolean shuffle, dropLast;
+        private long seed;
+        private Transform transform = Transforms.toTensor();
+        private Boolean prefetch;
+
+        private Builder(ImageDataset dataset) {
+            this.dataset = dataset;
+        }
+
+        /** Samples per batch, at least 1 (default 1). */
+        public Builder batchSize(int n) {
+            if (n < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + n);
+            batchSize = n;
+            return this;
+        }
+
+        /** A new permutation each epoch, drawn from {@code seed} and the epoch number (default: dataset order). */
+        public Builder shuffle(long seed) {
+            this.shuffle = true;
+            this.seed = seed;
+            return this;
+        }
+
+        /** Drop a final batch smaller than the batch size (default: keep it). */
+        public Builder dropLast(boolean drop) {
+            dropLast = drop;
+            return this;
+        }
+
+        /** The per-pixel transform, e.g. {@code Transforms.normalize} after {@code toTensor} (default {@code toTensor()}). */
+        public Builder transform(Transform t) {
+            transform = Objects.requireNonNull(t);
+            return this;
+        }
+
+        /**
+         * Make batches ahead on a background thread ({@code true}) or on demand on the calling thread
+         * ({@code false}), instead of choosing by the free cores (see the class notes).
+         */
+        public Builder prefetch(boolean background) {
+            prefetch = background;
+            return this;
+        }
+
+        public DataLoader build() {
+            return new DataLoader(this);
+        }
     }
 
     /** Batches per epoch: {@code floor(n / batchSize)} with {@code dropLast}, else {@code ceil}. */
+    @Override
     public int size() {
         int n = dataset.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
@@ -92,15 +138,6 @@ public final class DataLoader implements Iterable<Batch> {
     public void setEpoch(int epoch) {
         if (epoch < 0) throw new IllegalArgumentException("epoch must be non-negative, got " + epoch);
         nextEpoch.set(epoch);
-    }
-
-    /**
-     * Makes batches ahead on a background thread ({@code true}) or on demand on the calling thread
-     * ({@code false}), instead of choosing by free cores (see the class notes); returns this loader.
-     */
-    public DataLoader prefetch(boolean background) {
-        prefetch = background;
-        return this;
     }
 
     /** The batches of the next epoch. */

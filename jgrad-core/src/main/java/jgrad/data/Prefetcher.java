@@ -14,7 +14,7 @@ import java.util.function.IntFunction;
  * neither a blocked thread nor the batches it holds for longer than it takes the GC to notice.
  * For that the thread must not reference this object: it sees only the queue and the producer.
  */
-final class Prefetcher implements DataLoader.BatchIterator {
+final class Prefetcher implements BatchIterator {
     private static final int AHEAD = 2;
     private static final Cleaner CLEANER = Cleaner.create();
 

@@ -14,8 +14,8 @@
  *
  * <pre>{@code
  * ImageDataset train = FashionMNIST.load(true);
- * var loader = new DataLoader(train, 64, true, 0, false,
- *         Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f)));
+ * var loader = DataLoader.builder(train).batchSize(64).shuffle(0)
+ *         .transform(Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f))).build();
  * for (Batch b : loader) model.forward(b.inputs());
  * }</pre>
  */

@@ -1,17 +1,20 @@
 package jgrad.nn;
 
+import jgrad.autograd.Tensor;
+
 /**
  * An activation a layer applies in its own pass over its output:
  * <pre>
  *   act(z) = z if z > 0 else negativeSlope·z        (ReLU when negativeSlope = 0, else LeakyReLU)
  * </pre>
- * {@link Linear#forward(jgrad.autograd.Tensor, Activation)} applies it in the pass that adds the
- * bias, and {@link BatchNorm1d#forward(jgrad.autograd.Tensor, Activation)} in its affine pass; the
+ * {@link Linear#forward(Tensor, Activation)} applies it in the pass that adds the
+ * bias, and {@link BatchNorm1d#forward(Tensor, Activation)} in its affine pass; the
  * backward turns the incoming gradient into the pre-activation's in place. The values and
  * gradients are those of {@link ReLU} or {@link LeakyReLU} after the layer (up to the sign of a
  * zero gradient), with a pass over the output fewer each way and no array for the pre-activation
- * or its gradient. {@link Sequential} fuses a {@code Linear} or {@code BatchNorm1d} followed by
- * {@code ReLU} or {@code LeakyReLU} by itself.
+ * or its gradient. {@link Sequential} fuses by itself a layer that {@linkplain Fusing can apply an
+ * activation} followed by a module that {@linkplain Fusable is one}: a {@code Linear} or
+ * {@code BatchNorm1d} followed by {@code ReLU} or {@code LeakyReLU}.
  *
  * <p>The slope must be finite and ≥ 0: the backward pass reads the sign of z from the output,
  * which a negative slope would flip (an unfused {@code LeakyReLU} takes any slope).
@@ -19,6 +22,18 @@ package jgrad.nn;
  */
 public record Activation(float negativeSlope) {
     public static final Activation RELU = new Activation(0f);
+
+    /** A layer that can apply a following activation in its own pass over its output. */
+    public interface Fusing {
+        /** {@code act(forward(x))}, computed in one pass; {@code act} null is plain {@code forward(x)}. */
+        Tensor forward(Tensor x, Activation act);
+    }
+
+    /** An activation module that such a layer can apply instead. */
+    public interface Fusable {
+        /** This module as an {@link Activation}, or null when it cannot be fused (a negative slope). */
+        Activation activation();
+    }
 
     public Activation {
         if (!fusable(negativeSlope))

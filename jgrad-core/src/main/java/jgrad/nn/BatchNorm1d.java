@@ -15,7 +15,7 @@ import jgrad.autograd.Tensor;
  * Defaults as PyTorch: eps = 1e-5, momentum = 0.1, affine, tracking running statistics.
  * See {@link Functional#batchNorm} for the formulas of the backward pass.
  */
-public final class BatchNorm1d extends Module {
+public final class BatchNorm1d extends Module implements Activation.Fusing {
     public final Parameter weight, bias;
     public final Tensor runningMean, runningVar, numBatchesTracked;
     private final int features;
@@ -42,6 +42,7 @@ public final class BatchNorm1d extends Module {
     }
 
     /** {@code act(bn(x))}, the activation applied in the affine pass (see {@link Activation}). */
+    @Override
     public Tensor forward(Tensor x, Activation act) {
         Tensor y = Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps, act);
         if (isTraining()) numBatchesTracked.data()[0]++;

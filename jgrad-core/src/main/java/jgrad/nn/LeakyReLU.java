@@ -3,7 +3,7 @@ package jgrad.nn;
 import jgrad.autograd.Tensor;
 
 /** {@code y = x if x > 0 else negativeSlope·x}, element-wise; any shape. PyTorch's default slope is 0.01. */
-public final class LeakyReLU extends Module {
+public final class LeakyReLU extends Module implements Activation.Fusable {
     final float slope;
 
     public LeakyReLU() {
@@ -19,9 +19,10 @@ public final class LeakyReLU extends Module {
         return x.leakyRelu(slope);
     }
 
-    /** This activation, for a layer to apply in its own pass ({@link Activation}); the slope must be ≥ 0. */
+    /** This activation, for a layer to apply in its own pass ({@link Activation}), or null for a negative or NaN slope. */
+    @Override
     public Activation activation() {
-        return Activation.leakyRelu(slope);
+        return Activation.fusable(slope) ? Activation.leakyRelu(slope) : null;
     }
 
     @Override

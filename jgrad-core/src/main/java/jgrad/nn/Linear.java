@@ -12,10 +12,11 @@ import jgrad.tensor.Rng;
  * </pre>
  * <pre>{@code Linear fc1 = new Linear(784, 256);  Tensor h = fc1.forward(x);  // [64,784] → [64,256]}</pre>
  */
-public final class Linear extends Module {
+public final class Linear extends Module implements Activation.Fusing {
     public final Parameter weight;
     public final Parameter bias;
-    private final int in, out;
+    /** PyTorch's {@code in_features} and {@code out_features}. */
+    public final int inFeatures, outFeatures;
 
     public Linear(int inFeatures, int outFeatures) {
         this(inFeatures, outFeatures, true, Rng.global());
@@ -24,8 +25,8 @@ public final class Linear extends Module {
     public Linear(int inFeatures, int outFeatures, boolean bias, Rng rng) {
         if (inFeatures < 0 || outFeatures < 0)
             throw new IllegalArgumentException("Linear: feature counts must be non-negative, got " + inFeatures + " and " + outFeatures);
-        in = inFeatures;
-        out = outFeatures;
+        this.inFeatures = inFeatures;
+        this.outFeatures = outFeatures;
         // kaiming_uniform_(a=√5): gain = √(2/(1+a²)) = √(1/3), bound = gain·√(3/fan_in) = 1/√fan_in
         float bound = inFeatures > 0 ? (float) (1.0 / Math.sqrt(inFeatures)) : 0f;
         weight = registerParameter("weight", uniform(rng, bound, outFeatures, inFeatures));
@@ -45,12 +46,13 @@ public final class Linear extends Module {
     }
 
     /** {@code y = act(x·Wᵀ + b)}, the activation applied in the bias pass (see {@link Activation}). */
+    @Override
     public Tensor forward(Tensor x, Activation act) {
         return Functional.linear(x, weight, bias, act);
     }
 
     @Override
     protected String extraRepr() {
-        return "in_features=" + in + ", out_features=" + out + ", bias=" + (bias != null ? "True" : "False");
+        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + (bias != null ? "True" : "False");
     }
 }

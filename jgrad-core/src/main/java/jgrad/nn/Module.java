@@ -80,6 +80,13 @@ public abstract class Module {
         return out;
     }
 
+    /** This module and all its descendants, depth first, like PyTorch's {@code modules()}. */
+    public List<Module> modules() {
+        List<Module> out = new ArrayList<>();
+        visit("", (prefix, m) -> out.add(m));
+        return out;
+    }
+
     /** Direct children keyed by name. */
     public Map<String, Module> children() {
         return new LinkedHashMap<>(children);

@@ -2,10 +2,8 @@ package jgrad.optim;
 
 import java.util.List;
 
-import jdk.incubator.vector.FloatVector;
 import jgrad.autograd.Tensor;
-import jgrad.tensor.Simd;
-import jgrad.tensor.Parallel;
+import jgrad.tensor.OptimKernels;
 
 /**
  * Adam, exactly PyTorch's {@code torch.optim.Adam} (and, with {@code decoupled}, {@link AdamW}).
@@ -62,36 +60,9 @@ public class Adam extends Optimizer {
         float[] m = state(index, "exp_avg", n), v = state(index, "exp_avg_sq", n);
         float[] vmax = amsgrad ? state(index, "max_exp_avg_sq", n) : null;
         float t = ++step[0];
+        // bias corrections 1 - β₁ᵗ and √(1 - β₂ᵗ); Adam's decay is L2 in the gradient, AdamW's shrinks w
         float bc1 = 1f - (float) Math.pow(beta1, t), bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, t));
-        float stepSize = lr / bc1, l2 = decoupled ? 0f : weightDecay, shrink = decoupled ? 1f - lr * weightDecay : 1f;
-        Parallel.forRange(n, 1 << 15, (lo, hi) -> {
-            int i = lo;
-            if (Simd.ENABLED) {
-                var S = Simd.S;
-                for (int e = lo + S.loopBound(hi - lo); i < e; i += S.length()) {
-                    FloatVector wi = FloatVector.fromArray(S, w, i).mul(shrink);
-                    FloatVector gi = FloatVector.fromArray(S, g, i).add(wi.mul(l2));
-                    FloatVector mi = FloatVector.fromArray(S, m, i).mul(beta1).add(gi.mul(1f - beta1));
-                    FloatVector vi = FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(1f - beta2).mul(gi));
-                    mi.intoArray(m, i);
-                    vi.intoArray(v, i);
-                    if (vmax != null) {
-                        vi = vi.max(FloatVector.fromArray(S, vmax, i));
-                        vi.intoArray(vmax, i);
-                    }
-                    wi.sub(mi.mul(stepSize).div(vi.sqrt().div(bc2Sqrt).add(eps))).intoArray(w, i);
-                }
-            }
-            // the scalar twin, and the tail: the same operations in the same order
-            for (; i < hi; i++) {
-                float wi = w[i] * shrink;
-                float gi = g[i] + wi * l2;
-                m[i] = m[i] * beta1 + gi * (1f - beta1);
-                v[i] = v[i] * beta2 + gi * (1f - beta2) * gi;
-                float vi = v[i];
-                if (vmax != null) vi = vmax[i] = Math.max(vi, vmax[i]);
-                w[i] = wi - m[i] * stepSize / ((float) Math.sqrt(vi) / bc2Sqrt + eps);
-            }
-        });
+        float l2 = decoupled ? 0f : weightDecay, shrink = decoupled ? 1f - lr * weightDecay : 1f;
+        OptimKernels.adamStep(w, g, m, v, vmax, beta1, beta2, eps, lr / bc1, bc2Sqrt, l2, shrink);
     }
 }

@@ -2,10 +2,8 @@ package jgrad.optim;
 
 import java.util.List;
 
-import jdk.incubator.vector.FloatVector;
 import jgrad.autograd.Tensor;
-import jgrad.tensor.Simd;
-import jgrad.tensor.Parallel;
+import jgrad.tensor.OptimKernels;
 
 /**
  * Stochastic gradient descent with optional momentum, exactly PyTorch's {@code torch.optim.SGD}.
@@ -47,24 +45,6 @@ public final class SGD extends Optimizer {
     protected void update(int index, float[] w, float[] g) {
         boolean first = momentum != 0f && !hasState(index, "momentum_buffer");
         float[] b = momentum == 0f ? null : state(index, "momentum_buffer", w.length);
-        Parallel.forRange(w.length, 1 << 15, (lo, hi) -> {
-            int i = lo;
-            if (Simd.ENABLED && b == null) {
-                var S = Simd.S;
-                for (int e = lo + S.loopBound(hi - lo); i < e; i += S.length()) {
-                    FloatVector wi = FloatVector.fromArray(S, w, i);
-                    wi.sub(FloatVector.fromArray(S, g, i).add(wi.mul(weightDecay)).mul(lr)).intoArray(w, i);
-                }
-            }
-            // the scalar twin, and the tail; with momentum always (it is not on the notebook's path)
-            for (; i < hi; i++) {
-                float d = g[i] + w[i] * weightDecay;
-                if (b != null) {
-                    b[i] = first ? d : b[i] * momentum + d * (1f - dampening);
-                    d = nesterov ? d + b[i] * momentum : b[i];
-                }
-                w[i] -= d * lr;
-            }
-        });
+        OptimKernels.sgdStep(w, g, b, first, lr, momentum, dampening, weightDecay, nesterov);
     }
 }

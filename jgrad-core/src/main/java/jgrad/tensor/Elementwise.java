@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The element-wise and row/column kernels on the training hot path (activations, bias, batch-norm
- * statistics), over flat row-major {@code float[]}. Each has a Vector API body and a scalar tail
+ * The element-wise and row/column kernels on the training hot path (activations, bias, column
+ * sums, the pixel lookup), over flat row-major {@code float[]}. Each has a Vector API body and a scalar tail
  * that is also its scalar twin: with {@code -Djgrad.simd=false} ({@link Simd}) the scalar loop
  * runs over the whole array. Both compute the same values (branch-free selects, no reassociation),
  * so results do not depend on the switch.
@@ -58,7 +58,7 @@ public final class Elementwise {
     }
 
     /** {@link #activate} on a vector; small enough to be inlined into each kernel's loop. */
-    private static FloatVector activate(FloatVector v, float slope) {
+    static FloatVector activate(FloatVector v, float slope) {
         return slope == 0f ? v.max(0f) : v.blend(v.mul(slope), v.compare(VectorOperators.LE, 0f));
     }
 
@@ -118,76 +118,6 @@ public final class Elementwise {
             for (; c < e; c += VL)
                 FloatVector.fromArray(S, out, c).add(FloatVector.fromArray(S, x, off + c)).intoArray(out, c);
             for (; c < cols; c++) out[c] += x[off + c];
-        }
-    }
-
-    /** out[c] += Σ_r x[r, c]·y[r, c]. */
-    public static void sumRowsOfProduct(float[] x, float[] y, int rows, int cols, float[] out) {
-        int e = simdEnd(cols);
-        for (int r = 0, off = 0; r < rows; r++, off += cols) {
-            int c = 0;
-            for (; c < e; c += VL)
-                FloatVector.fromArray(S, x, off + c).fma(FloatVector.fromArray(S, y, off + c), FloatVector.fromArray(S, out, c))
-                        .intoArray(out, c);
-            for (; c < cols; c++) out[c] = Math.fma(x[off + c], y[off + c], out[c]);
-        }
-    }
-
-    /** out[c] += Σ_r (x[r, c] - mean[c])²: the centred sum of squares per column. */
-    public static void sumSquaredDeviations(float[] x, float[] mean, int rows, int cols, float[] out) {
-        int e = simdEnd(cols);
-        for (int r = 0, off = 0; r < rows; r++, off += cols) {
-            int c = 0;
-            for (; c < e; c += VL) {
-                FloatVector d = FloatVector.fromArray(S, x, off + c).sub(FloatVector.fromArray(S, mean, c));
-                d.fma(d, FloatVector.fromArray(S, out, c)).intoArray(out, c);
-            }
-            for (; c < cols; c++) {
-                float d = x[off + c] - mean[c];
-                out[c] = Math.fma(d, d, out[c]);
-            }
-        }
-    }
-
-    /** y[r, c] = (x[r, c] - shift[c])·scale[c]: normalisation with per-column statistics. */
-    public static void shiftScale(float[] x, float[] shift, float[] scale, int rows, int cols, float[] y) {
-        int e = simdEnd(cols);
-        for (int r = 0, off = 0; r < rows; r++, off += cols) {
-            int c = 0;
-            for (; c < e; c += VL)
-                FloatVector.fromArray(S, x, off + c).sub(FloatVector.fromArray(S, shift, c)).mul(FloatVector.fromArray(S, scale, c))
-                        .intoArray(y, off + c);
-            for (; c < cols; c++) y[off + c] = (x[off + c] - shift[c]) * scale[c];
-        }
-    }
-
-    /** y[r, c] = {@link #activate}(x[r, c]·a[c] + b[c], slope): an affine map per column and its activation. */
-    public static void scaleShiftActivation(float[] x, float[] a, float[] b, float slope, int rows, int cols, float[] y) {
-        int e = simdEnd(cols);
-        for (int r = 0, off = 0; r < rows; r++, off += cols) {
-            int c = 0;
-            for (; c < e; c += VL)
-                activate(FloatVector.fromArray(S, x, off + c).fma(FloatVector.fromArray(S, a, c), FloatVector.fromArray(S, b, c)), slope)
-                        .intoArray(y, off + c);
-            for (; c < cols; c++) y[off + c] = activate(Math.fma(x[off + c], a[c], b[c]), slope);
-        }
-    }
-
-    /**
-     * dX[r, c] += g[c]·(dY[r, c] - a[c] - xhat[r, c]·b[c]): batch norm's input gradient, with
-     * g = γ·invStd, a = mean(dY), b = mean(dY·xhat) per column.
-     */
-    public static void batchNormBackward(float[] dY, float[] xhat, float[] g, float[] a, float[] b, int rows, int cols, float[] dX) {
-        int e = simdEnd(cols);
-        for (int r = 0, off = 0; r < rows; r++, off += cols) {
-            int c = 0;
-            for (; c < e; c += VL) {
-                FloatVector t = FloatVector.fromArray(S, dY, off + c).sub(FloatVector.fromArray(S, a, c))
-                        .sub(FloatVector.fromArray(S, xhat, off + c).mul(FloatVector.fromArray(S, b, c)));
-                t.fma(FloatVector.fromArray(S, g, c), FloatVector.fromArray(S, dX, off + c)).intoArray(dX, off + c);
-            }
-            for (; c < cols; c++)
-                dX[off + c] = Math.fma(dY[off + c] - a[c] - xhat[off + c] * b[c], g[c], dX[off + c]);
         }
     }
 }

@@ -82,57 +82,70 @@ public final class Shapes {
 
     /** Copies {@code src} (shape {@code from}) to a new array of the broadcast shape {@code to}. */
     public static float[] expand(float[] src, int[] from, int[] to) {
-        int n = numel(to);
-        float[] out = new float[n];
-        if (src.length == 1) {
-            Arrays.fill(out, src[0]);
-            return out;
-        }
-        int[] stride = broadcastStrides(from, to);
-        int rank = to.length;
-        int[] idx = new int[rank];
-        int off = 0;
-        for (int i = 0; i < n; i++) {
-            out[i] = src[off];
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                off += stride[d];
-                if (idx[d] < to[d]) break;
-                off -= stride[d] * to[d];
-                idx[d] = 0;
-            }
-        }
+        float[] out = new float[numel(to)];
+        if (src.length == 1) Arrays.fill(out, src[0]);
+        else walk(src, out, to, broadcastStrides(from, to), false);
         return out;
     }
 
     /**
      * The adjoint of {@link #expand}: sums {@code g} (shape {@code from}, the broadcast shape) down to
-     * shape {@code to}. This is how a broadcast operand receives its gradient.
+     * shape {@code to} into {@code out}, assigning or, when {@code accumulate}, adding. This is how a
+     * broadcast operand receives its gradient.
      */
-    public static float[] sumTo(float[] g, int[] from, int[] to) {
-        if (Arrays.equals(from, to)) return g;
-        float[] out = new float[numel(to)];
+    public static void sumTo(float[] g, int[] from, int[] to, float[] out, boolean accumulate) {
+        if (Arrays.equals(from, to)) {
+            if (!accumulate) System.arraycopy(g, 0, out, 0, g.length);
+            else for (int i = 0; i < g.length; i++) out[i] += g[i];
+            return;
+        }
         if (out.length == 1) {
             double s = 0;
             for (float v : g) s += v;
-            out[0] = (float) s;
-            return out;
+            out[0] = accumulate ? out[0] + (float) s : (float) s;
+            return;
         }
-        int[] stride = broadcastStrides(to, from);
-        int rank = from.length;
+        float[] sum = accumulate ? new float[out.length] : out;
+        if (!accumulate) Arrays.fill(out, 0f);
+        walk(sum, g, from, broadcastStrides(to, from), true);
+        if (accumulate) for (int i = 0; i < out.length; i++) out[i] += sum[i];
+    }
+
+    /**
+     * Row-major strides of {@code shape} taken in the order {@code perm}: walking the permuted shape
+     * with them visits the elements of a permuted tensor.
+     */
+    public static int[] permutedStrides(int[] shape, int[] perm) {
+        int[] stride = new int[shape.length], out = new int[shape.length];
+        for (int i = shape.length - 1, s = 1; i >= 0; i--) {
+            stride[i] = s;
+            s *= shape[i];
+        }
+        for (int i = 0; i < perm.length; i++) out[i] = stride[perm[i]];
+        return out;
+    }
+
+    /**
+     * The one strided walk: visits the elements i = 0, 1, … of {@code shape} in row-major order with
+     * an offset {@code off} = Σ index[d]·stride[d] into the strided array, and does
+     * {@code dense[i] = strided[off]} (a gather), or {@code strided[off] += dense[i]} when
+     * {@code scatterAdd} (its adjoint). Broadcasting, permutation and their gradients are all walks.
+     */
+    public static void walk(float[] strided, float[] dense, int[] shape, int[] stride, boolean scatterAdd) {
+        int rank = shape.length, n = numel(shape);
         int[] idx = new int[rank];
         int off = 0;
-        for (int i = 0; i < g.length; i++) {
-            out[off] += g[i];
+        for (int i = 0; i < n; i++) {
+            if (scatterAdd) strided[off] += dense[i];
+            else dense[i] = strided[off];
             for (int d = rank - 1; d >= 0; d--) {
                 idx[d]++;
                 off += stride[d];
-                if (idx[d] < from[d]) break;
-                off -= stride[d] * from[d];
+                if (idx[d] < shape[d]) break;
+                off -= stride[d] * shape[d];
                 idx[d] = 0;
             }
         }
-        return out;
     }
 
     /** Strides into a row-major array of shape {@code small}, with 0 wherever it broadcasts in {@code big}. */

@@ -5,7 +5,8 @@ import java.util.List;
 
 import jgrad.autograd.Tensor;
 import jgrad.data.Batch;
-import jgrad.data.DataLoader;
+import jgrad.data.BatchIterator;
+import jgrad.data.Sized;
 import jgrad.loss.Loss;
 import jgrad.nn.Module;
 import jgrad.optim.Optimizer;
@@ -47,7 +48,11 @@ public final class Trainer {
         this.optimizer = optimizer;
     }
 
-    /** Trains for {@code epochs} passes over {@code loader} (iterated once per epoch) and returns each epoch's result. */
+    /**
+     * Trains for {@code epochs} passes over {@code loader} (iterated once per epoch) and returns each
+     * epoch's result. Any {@code Iterable<Batch>} will do; one that is {@link Sized} tells the
+     * listener how many steps an epoch has.
+     */
     public List<Epoch> fit(Iterable<Batch> loader, int epochs, Listener listener) {
         if (epochs < 0) throw new IllegalArgumentException("epochs must be non-negative, got " + epochs);
         List<Epoch> history = new ArrayList<>();
@@ -64,7 +69,7 @@ public final class Trainer {
         model.train();
         long t0 = System.nanoTime(), samples = 0;
         double sum = 0;
-        int step = 0, steps = loader instanceof DataLoader d ? d.size() : -1;
+        int step = 0, steps = loader instanceof Sized s ? s.size() : -1;
         var batches = loader.iterator();
         try {
             while (batches.hasNext()) {
@@ -82,8 +87,8 @@ public final class Trainer {
                 listener.onStep(epoch, step, steps, v);
             }
         } finally {
-            // a DataLoader's iterator may own a prefetch thread: stop it however the epoch ends
-            if (batches instanceof DataLoader.BatchIterator it) it.close();
+            // a loader's iterator may own a prefetch thread: stop it however the epoch ends
+            if (batches instanceof BatchIterator it) it.close();
         }
         return new Epoch(epoch, step == 0 ? Double.NaN : sum / step, (System.nanoTime() - t0) / 1e9, samples);
     }

@@ -30,7 +30,7 @@ class FashionMnistTrainingTest {
 
     @Test
     void simpleReaches80PercentInThreeEpochsAndIsDeterministic() {
-        Run.Settings s = Run.Settings.of(Preset.SIMPLE).withEpochs(3);
+        Settings s = Settings.builder(Preset.SIMPLE).epochs(3).build();
         Run.Result a = Run.run(s, train, test, jgrad.train.Trainer.Listener.NONE);
         assertTrue(a.test().accuracy() >= 80.0, "test accuracy " + a.test().accuracy());
         assertTrue(a.epochs().get(2).meanLoss() < 0.55, "epoch 3 loss " + a.epochs().get(2).meanLoss());
@@ -44,7 +44,7 @@ class FashionMnistTrainingTest {
 
     @Test
     void complexTrainsOneEpochWithBatchNormInEvalMode() {
-        Run.Settings s = Run.Settings.of(Preset.COMPLEX).withEpochs(1);
+        Settings s = Settings.builder(Preset.COMPLEX).epochs(1).build();
         Run.Result r = Run.run(s, train, test, jgrad.train.Trainer.Listener.NONE);
         assertTrue(r.test().accuracy() >= 83.0, "test accuracy " + r.test().accuracy());
         var bn = ((ComplexNet) r.model()).batchNorm1;

@@ -32,8 +32,8 @@ class ReadmeExampleTest {
     @Test
     void readmeCodeTrainsAndEvaluates() throws IOException {
         Transform transform = Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f));
-        DataLoader trainloader = new DataLoader(FashionMNIST.load(true), 64, true, 0, false, transform);
-        DataLoader testloader = new DataLoader(FashionMNIST.load(false), 64, false, 0, false, transform);
+        DataLoader trainloader = DataLoader.builder(FashionMNIST.load(true)).batchSize(64).shuffle(0).transform(transform).build();
+        DataLoader testloader = DataLoader.builder(FashionMNIST.load(false)).batchSize(64).transform(transform).build();
 
         Net net = new Net();
         var criterion = new CrossEntropyLoss();

@@ -6,6 +6,7 @@ import org.openjdk.jmh.annotations.*;
 
 import jgrad.autograd.Tensor;
 import jgrad.nn.Functional;
+import jgrad.tensor.BatchNormKernels;
 import jgrad.tensor.Elementwise;
 import jgrad.tensor.Rng;
 
@@ -69,7 +70,7 @@ public class ElementwiseBenchmark {
 
     @Benchmark
     public float[] batchNormBackward() {
-        Elementwise.batchNormBackward(dY, xhat, g, a, b, ROWS, COLS, dX);
+        BatchNormKernels.batchNormBackward(dY, xhat, g, a, b, ROWS, COLS, dX, true);
         return dX;
     }
 }

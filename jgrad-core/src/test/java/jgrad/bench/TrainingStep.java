@@ -8,6 +8,7 @@ import jgrad.loss.CrossEntropyLoss;
 import jgrad.nn.Module;
 import jgrad.app.Preset;
 import jgrad.optim.Optimizer;
+import jgrad.optim.Optimizers;
 import jgrad.tensor.Rng;
 
 /**
@@ -32,7 +33,7 @@ public final class TrainingStep implements LongUnaryOperator {
         this.forwardOnly = forwardOnly;
         Rng.manualSeed(0);
         model = preset.model();
-        optimizer = Preset.optimizer(preset.optimizer, model.parameters(), preset.lr, preset.weightDecay, 0f);
+        optimizer = Optimizers.create(preset.optimizer, model.parameters(), preset.lr, preset.weightDecay, 0f);
         Rng rng = new Rng(1);
         x = Tensor.randn(rng, 64, 784);
         float[] labels = new float[64];

@@ -31,7 +31,12 @@ class DataLoaderTest {
     }
 
     static DataLoader loader(int batch, boolean shuffle, long seed, boolean dropLast) {
-        return new DataLoader(indexed(N), batch, shuffle, seed, dropLast, Transforms.compose());
+        return builder(batch, shuffle, seed, dropLast).build();
+    }
+
+    static DataLoader.Builder builder(int batch, boolean shuffle, long seed, boolean dropLast) {
+        var b = DataLoader.builder(indexed(N)).batchSize(batch).dropLast(dropLast).transform(Transforms.compose());
+        return shuffle ? b.shuffle(seed) : b;
     }
 
     /** The sample indices of one epoch, checking each batch's shapes and labels on the way. */
@@ -110,7 +115,7 @@ class DataLoaderTest {
     @Test
     void transformIsApplied() {
         var ds = ImageDataset.of("t", List.of("a"), 1, 3, new byte[]{0, (byte) 128, (byte) 255}, new byte[]{0});
-        var l = new DataLoader(ds, 1, false, 0, false, Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f)));
+        var l = DataLoader.builder(ds).transform(Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f))).build();
         assertArrayEquals(new float[]{-1f, 0x1.0102p-8f, 1f}, l.iterator().next().inputs().data());
     }
 
@@ -127,8 +132,8 @@ class DataLoaderTest {
     @Test
     void batchesAreTheSameMadeAheadOrOnDemand() {
         for (int batch : new int[]{1, 7, 64}) {
-            var ahead = loader(batch, true, 9, false).prefetch(true).iterator();
-            var onDemand = loader(batch, true, 9, false).prefetch(false).iterator();
+            var ahead = builder(batch, true, 9, false).prefetch(true).build().iterator();
+            var onDemand = builder(batch, true, 9, false).prefetch(false).build().iterator();
             assertInstanceOf(Prefetcher.class, ahead);
             assertFalse(onDemand instanceof Prefetcher);
             while (ahead.hasNext()) {
@@ -144,7 +149,7 @@ class DataLoaderTest {
 
     @Test
     void iteratorEndsWithNoSuchElement() {
-        DataLoader.BatchIterator it = loader(60, false, 0, false).iterator();
+        BatchIterator it = loader(60, false, 0, false).iterator();
         it.next();
         it.next();
         assertFalse(it.hasNext());
@@ -168,7 +173,7 @@ class DataLoaderTest {
 
     @Test
     void closeStopsThePrefetchThread() throws InterruptedException {
-        var it = (Prefetcher) loader(1, true, 0, false).prefetch(true).iterator();
+        var it = (Prefetcher) builder(1, true, 0, false).prefetch(true).build().iterator();
         it.next();
         it.close();
         it.thread().join(5000);
@@ -178,7 +183,7 @@ class DataLoaderTest {
 
     @Test
     void abandonedIteratorsThreadStops() throws InterruptedException {
-        Thread thread = startAndAbandon(loader(1, true, 0, false).prefetch(true));
+        Thread thread = startAndAbandon(builder(1, true, 0, false).prefetch(true).build());
         for (int i = 0; i < 100 && thread.isAlive(); i++) {
             System.gc();
             thread.join(100);

@@ -90,7 +90,7 @@ class OpsGoldenTest {
         assertNotNull(OPS.get(kind), "no jgrad op for kind " + kind);
         Object result = OPS.get(kind).apply(in, p);
         Tensor out;
-        if (result instanceof Tensor.ValuesIndices vi) {
+        if (result instanceof jgrad.autograd.Reductions.ValuesIndices vi) {
             assertIndices(c.get("indices"), vi.indices(), "indices");
             out = vi.values();
         } else out = (Tensor) result;

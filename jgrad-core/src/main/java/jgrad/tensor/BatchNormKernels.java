@@ -1,0 +1,108 @@
+package jgrad.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Batch normalisation's kernels over a {@code [rows, cols]} row-major matrix whose columns are the
+ * channels: statistics per column, the normalise and affine passes, and the input gradient.
+ * {@code Normalization.batchNorm} (in {@code jgrad.autograd}) composes them:
+ * <pre>
+ *   forward:  μ, σ² per column ({@link #statistics});  xhat = (x - μ)·invStd ({@link #shiftScale});
+ *             y = act(xhat·γ + β) ({@link #scaleShiftActivation})
+ *   backward: dγ = Σ dY·xhat ({@link #sumRowsOfProduct}), dβ = Σ dY, dX ({@link #batchNormBackward})
+ * </pre>
+ * Each has a Vector API body across the columns and a scalar tail that is also its scalar twin
+ * ({@link Simd}); both compute the same values.
+ */
+public final class BatchNormKernels {
+    private static final VectorSpecies<Float> S = Simd.S;
+    private static final int VL = Simd.VL;
+
+    private BatchNormKernels() {}
+
+    /**
+     * The batch's statistics per column: {@code mean[c] = Σ_r x[r, c] / rows} and
+     * {@code sq[c] = Σ_r (x[r, c] - mean[c])²}; the biased variance is sq/rows, the unbiased sq/(rows-1).
+     */
+    public static void statistics(float[] x, int rows, int cols, float[] mean, float[] sq) {
+        Elementwise.sumRows(x, rows, cols, mean, false);
+        for (int c = 0; c < cols; c++) mean[c] /= rows;
+        java.util.Arrays.fill(sq, 0, cols, 0f);
+        sumSquaredDeviations(x, mean, rows, cols, sq);
+    }
+
+    /** out[c] += Σ_r x[r, c]·y[r, c]. */
+    public static void sumRowsOfProduct(float[] x, float[] y, int rows, int cols, float[] out) {
+        int e = Simd.loopBound(cols);
+        for (int r = 0, off = 0; r < rows; r++, off += cols) {
+            int c = 0;
+            for (; c < e; c += VL)
+                FloatVector.fromArray(S, x, off + c).fma(FloatVector.fromArray(S, y, off + c), FloatVector.fromArray(S, out, c))
+                        .intoArray(out, c);
+            for (; c < cols; c++) out[c] = Math.fma(x[off + c], y[off + c], out[c]);
+        }
+    }
+
+    /** out[c] += Σ_r (x[r, c] - mean[c])²: the centred sum of squares per column. */
+    public static void sumSquaredDeviations(float[] x, float[] mean, int rows, int cols, float[] out) {
+        int e = Simd.loopBound(cols);
+        for (int r = 0, off = 0; r < rows; r++, off += cols) {
+            int c = 0;
+            for (; c < e; c += VL) {
+                FloatVector d = FloatVector.fromArray(S, x, off + c).sub(FloatVector.fromArray(S, mean, c));
+                d.fma(d, FloatVector.fromArray(S, out, c)).intoArray(out, c);
+            }
+            for (; c < cols; c++) {
+                float d = x[off + c] - mean[c];
+                out[c] = Math.fma(d, d, out[c]);
+            }
+        }
+    }
+
+    /** y[r, c] = (x[r, c] - shift[c])·scale[c]: normalisation with per-column statistics. */
+    public static void shiftScale(float[] x, float[] shift, float[] scale, int rows, int cols, float[] y) {
+        int e = Simd.loopBound(cols);
+        for (int r = 0, off = 0; r < rows; r++, off += cols) {
+            int c = 0;
+            for (; c < e; c += VL)
+                FloatVector.fromArray(S, x, off + c).sub(FloatVector.fromArray(S, shift, c)).mul(FloatVector.fromArray(S, scale, c))
+                        .intoArray(y, off + c);
+            for (; c < cols; c++) y[off + c] = (x[off + c] - shift[c]) * scale[c];
+        }
+    }
+
+    /** y[r, c] = {@link #activate}(x[r, c]·a[c] + b[c], slope): an affine map per column and its activation. */
+    public static void scaleShiftActivation(float[] x, float[] a, float[] b, float slope, int rows, int cols, float[] y) {
+        int e = Simd.loopBound(cols);
+        for (int r = 0, off = 0; r < rows; r++, off += cols) {
+            int c = 0;
+            for (; c < e; c += VL)
+                Elementwise.activate(FloatVector.fromArray(S, x, off + c).fma(FloatVector.fromArray(S, a, c), FloatVector.fromArray(S, b, c)), slope)
+                        .intoArray(y, off + c);
+            for (; c < cols; c++) y[off + c] = Elementwise.activate(Math.fma(x[off + c], a[c], b[c]), slope);
+        }
+    }
+
+    /**
+     * dX[r, c] (+)= g[c]·(dY[r, c] - a[c] - xhat[r, c]·b[c]): batch norm's input gradient, with
+     * g = γ·invStd, a = mean(dY), b = mean(dY·xhat) per column; assigned, or added when {@code accumulate}.
+     */
+    public static void batchNormBackward(float[] dY, float[] xhat, float[] g, float[] a, float[] b, int rows, int cols, float[] dX,
+                                         boolean accumulate) {
+        int e = Simd.loopBound(cols);
+        for (int r = 0, off = 0; r < rows; r++, off += cols) {
+            int c = 0;
+            for (; c < e; c += VL) {
+                FloatVector t = FloatVector.fromArray(S, dY, off + c).sub(FloatVector.fromArray(S, a, c))
+                        .sub(FloatVector.fromArray(S, xhat, off + c).mul(FloatVector.fromArray(S, b, c)));
+                (accumulate ? t.fma(FloatVector.fromArray(S, g, c), FloatVector.fromArray(S, dX, off + c)) : t.mul(FloatVector.fromArray(S, g, c)))
+                        .intoArray(dX, off + c);
+            }
+            for (; c < cols; c++) {
+                float t = dY[off + c] - a[c] - xhat[off + c] * b[c];
+                dX[off + c] = accumulate ? Math.fma(t, g[c], dX[off + c]) : t * g[c];
+            }
+        }
+    }
+}
