@@ -5,7 +5,7 @@ Rerun (from the repo root, takes a few seconds):
 
     /usr/bin/python3 tools/golden.py
 
-Writes src/test/resources/golden/{ops,modules,losses,optim,notebook_1b}.json.
+Writes jgrad-core/src/test/resources/golden/{ops,modules,losses,optim,notebook_1b}.json.
 Format: see tools/README-golden.md. Output is deterministic: float32, one thread,
 and every case draws its data from its own generator seeded with crc32(case name),
 so adding or removing a case never changes the numbers of the others.
@@ -23,7 +23,7 @@ import torch.nn.functional as F
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float32)
 torch.manual_seed(0)
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "golden")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "jgrad-core", "src", "test", "resources", "golden")
 
 
 # ----------------------------------------------------------------------------- helpers

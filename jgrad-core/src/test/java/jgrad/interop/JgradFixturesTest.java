@@ -15,6 +15,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import jgrad.app.Preset;
 import jgrad.app.Run;
+import jgrad.app.Settings;
 import jgrad.autograd.Tensor;
 import jgrad.data.ImageDataset;
 import jgrad.nn.Module;
@@ -60,7 +61,7 @@ class JgradFixturesTest {
         ImageDataset[] data = Run.load(null, false);
         Tensor images = images();
         for (Preset p : Preset.values()) {
-            Run.Result r = Run.run(Run.Settings.of(p).withEpochs(1), data[0], data[1], Trainer.Listener.NONE);
+            Run.Result r = Run.run(Settings.builder(p).epochs(1).build(), data[0], data[1], Trainer.Listener.NONE);
             SafeTensors.save(r.model().stateDict(), out.resolve(NAMES.get(p) + ".safetensors"));
             Map<String, Tensor> logits = new LinkedHashMap<>();
             logits.put("logits", logits(r.model(), images));

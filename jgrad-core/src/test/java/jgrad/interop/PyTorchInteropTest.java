@@ -57,7 +57,7 @@ class PyTorchInteropTest {
     @Test
     void jgradsTransformGivesTorchvisionsImagesBitForBit() throws IOException {
         var test = FashionMNIST.load(DataSource.defaults().withDownload(false), false);
-        try (var batches = new DataLoader(test, 32, false, 0, false, Run.TRANSFORM).iterator()) {
+        try (var batches = DataLoader.builder(test).batchSize(32).transform(Run.TRANSFORM).build().iterator()) {
             var first = batches.next();
             Map<String, Tensor> f = load("images.safetensors");
             assertArrayEquals(f.get("images").shape(), first.inputs().shape());
