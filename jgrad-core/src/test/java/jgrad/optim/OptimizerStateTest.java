@@ -39,7 +39,7 @@ class OptimizerStateTest {
     void sgdMomentumAdamAndAdamWResume() {
         resumesExactly(p -> new SGD(p, 0.05f, 0.9f, 0f, 0.01f, true));
         resumesExactly(p -> new Adam(p, 0.01f, 0.9f, 0.999f, 1e-8f, 0.01f, true));
-        resumesExactly(p -> new AdamW(p, 0.01f));
+        resumesExactly(p -> new AdamW(p, 0.01f, 0.01f));
     }
 
     @Test
