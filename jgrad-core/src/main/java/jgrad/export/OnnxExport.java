@@ -44,13 +44,19 @@ import jgrad.tensor.Shapes;
  *   Dropout                 nothing: the identity in inference
  *   Sequential              its layers, in order, at any depth
  * </pre>
- * The graph computes what the network computes after {@code eval()}, whatever mode it is in, as
- * {@code torch.onnx.export} does by default; a BatchNorm1d uses its running statistics. As there,
- * the initializers are named by the state-dict keys ({@code fc1.weight}, {@code batch_norm1.running_var})
- * and the nodes by the layers ({@code /fc1/Gemm}). A layer type not in the table, or a layer that
- * does not fit the shape it gets, is an {@link IllegalArgumentException} naming it and the shapes,
- * and no file is written. The file is written to a temporary file in the same directory, forced to
- * disk and renamed, so no reader ever sees half a model under its name.
+ * Parameters: the layers in the order the network's forward applies them (a {@code Sequential}
+ * gives its own), the input's shape without the batch dimension ({@code {1, 28, 28}} for images,
+ * {@code {784}} for flat vectors), and the file to write.
+ *
+ * <p>The graph computes what the network computes after {@code eval()}, whatever mode it is in, as
+ * {@code torch.onnx.export} does by default (here with {@code dynamic_axes} making the batch
+ * dimension "N"); a BatchNorm1d uses its running statistics. As there, the initializers are named
+ * by the state-dict keys ({@code fc1.weight}, {@code batch_norm1.running_var}) and the nodes by the
+ * layers ({@code /fc1/Gemm}). A layer type not in the table, a Flatten that keeps more than the
+ * batch dimension, or a layer that does not fit the shape it gets is an
+ * {@link IllegalArgumentException} naming the layer and the shapes, and no file is written. The
+ * file is written to a temporary file in the same directory, forced to disk and renamed, so no
+ * reader ever sees half a model under its name.
  * <pre>{@code
  * OnnxExport.write(new Sequential(new Flatten(), new Linear(784, 10)), new int[]{1, 28, 28}, Path.of("linear.onnx"));
  * ComplexNet net = …;  // not a Sequential: list its layers in the order its forward applies them
@@ -69,8 +75,6 @@ public final class OnnxExport {
     /**
      * Exports the layers in the order given, each applied to the previous one's output; they are
      * named by position as in {@code new Sequential(layers)}, so {@code 0.weight}, {@code 2.running_mean}.
-     *
-     * @param inputShape the input's shape without the batch dimension, e.g. {@code {1, 28, 28}}
      */
     public static void write(List<? extends Module> layersInForwardOrder, int[] inputShape, Path out) throws IOException {
         write(null, layersInForwardOrder, inputShape, out);
@@ -92,7 +96,7 @@ public final class OnnxExport {
         int[] in = withBatch(inputShape), x = in;
         OnnxGraph g = new OnnxGraph();
         for (int i = 0; i < layers.size(); i++) x = layer(g, paths.getOrDefault(layers.get(i), Integer.toString(i)), layers.get(i), x);
-        return g.encode("main_graph", in, x);
+        return g.encode(in, x);
     }
 
     /** Appends {@code m} applied to a value of shape {@code x} and returns the output's shape: one case a layer type. */

@@ -78,13 +78,13 @@ final class OnnxGraph {
     }
 
     /** The serialized ModelProto, the last node's output renamed {@code output} (an Identity when there is none). */
-    byte[] encode(String graphName, int[] inputShape, int[] outputShape) {
+    byte[] encode(int[] inputShape, int[] outputShape) {
         if (nodes.isEmpty()) node("Identity", "", List.of());
         Node last = nodes.removeLast();
         nodes.add(new Node(last.op, last.name, last.inputs, OUTPUT, last.attributes));
         ProtoWriter graph = new ProtoWriter();
         for (Node n : nodes) graph.message(1, node(n));
-        graph.string(2, graphName);
+        graph.string(2, "main_graph"); // the name PyTorch's exporter gives every graph
         initializers.forEach((name, t) -> graph.message(5, tensor(name, t)));
         graph.message(11, valueInfo(INPUT, inputShape));
         graph.message(12, valueInfo(OUTPUT, outputShape));
