@@ -17,4 +17,5 @@ module dev.jgrad {
     exports jgrad.models;
     exports jgrad.app;
     exports jgrad.exercises;
+    exports jgrad.export;
 }

@@ -36,6 +36,10 @@ public final class BatchNorm1d extends Module implements Activation.Fusing {
         numBatchesTracked = registerBuffer("num_batches_tracked", Tensor.zeros());
     }
 
+    public float eps() {
+        return eps;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return forward(x, null);

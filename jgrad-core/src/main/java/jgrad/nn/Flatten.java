@@ -14,6 +14,10 @@ public final class Flatten extends Module {
         this.startDim = startDim;
     }
 
+    public int startDim() {
+        return startDim;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return x.flatten(startDim);

@@ -14,6 +14,10 @@ public final class LeakyReLU extends Module implements Activation.Fusable {
         slope = negativeSlope;
     }
 
+    public float negativeSlope() {
+        return slope;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return x.leakyRelu(slope);
