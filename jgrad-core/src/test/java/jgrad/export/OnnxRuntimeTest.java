@@ -57,7 +57,7 @@ class OnnxRuntimeTest {
     @BeforeAll
     static void load() throws IOException {
         env = OrtEnvironment.getEnvironment();
-        images = new DataLoader(FashionMNIST.load(false), 10_000, false, 0, false, Run.TRANSFORM).fullBatch().inputs();
+        images = DataLoader.builder(FashionMNIST.load(false)).transform(Run.TRANSFORM).build().fullBatch().inputs();
         assertArrayEquals(new int[]{10_000, 1, 28, 28}, images.shape());
     }
 
@@ -77,7 +77,7 @@ class OnnxRuntimeTest {
         Optimizer opt = new Adam(net.parameters(), 1e-3f, 1e-5f);
         var loss = new CrossEntropyLoss();
         int steps = 0;
-        for (Batch b : new DataLoader(FashionMNIST.load(true), 64, true, 1, false, Run.TRANSFORM)) {
+        for (Batch b : DataLoader.builder(FashionMNIST.load(true)).batchSize(64).shuffle(1).transform(Run.TRANSFORM).build()) {
             opt.zeroGrad();
             loss.forward(net.forward(b.inputs()), b.labels()).backward();
             opt.step();
