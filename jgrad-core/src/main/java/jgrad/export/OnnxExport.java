@@ -17,7 +17,7 @@ import java.util.UUID;
 import jgrad.autograd.Tensor;
 import jgrad.export.OnnxGraph.FloatAttribute;
 import jgrad.export.OnnxGraph.IntAttribute;
-import jgrad.nn.BatchNorm1d;
+import jgrad.nn.BatchNorm;
 import jgrad.nn.Dropout;
 import jgrad.nn.Flatten;
 import jgrad.nn.LeakyReLU;
@@ -108,7 +108,7 @@ public final class OnnxExport {
             }
             case Flatten f -> flatten(g, path, f, x);
             case Linear l -> gemm(g, path, l, x);
-            case BatchNorm1d b -> batchNorm(g, path, b, x);
+            case BatchNorm b -> batchNorm(g, path, b, x);
             case ReLU _ -> elementwise(g, "Relu", path, x);
             case LeakyReLU l -> elementwise(g, "LeakyRelu", path, x, new FloatAttribute("alpha", l.negativeSlope()));
             case Sigmoid _ -> elementwise(g, "Sigmoid", path, x);
@@ -139,10 +139,10 @@ public final class OnnxExport {
         return new int[]{-1, w[0]};
     }
 
-    private static int[] batchNorm(OnnxGraph g, String path, BatchNorm1d b, int[] x) {
+    private static int[] batchNorm(OnnxGraph g, String path, BatchNorm b, int[] x) {
         int c = b.runningMean.numel();
-        if (x.length != 2 || x[1] != c)
-            throw new IllegalArgumentException(name(path, b) + " normalises [N, " + c + "] but gets input " + str(x));
+        if (x.length < 2 || x[1] != c)
+            throw new IllegalArgumentException(name(path, b) + " normalises [N, " + c + (x.length > 2 ? ", *" : "") + "] but gets input " + str(x));
         boolean affine = b.weight != null;
         List<String> inputs = List.of(
                 g.initializer(join(path, affine ? "weight" : "ones"), b, affine ? b.weight : Tensor.ones(c)),

@@ -8,13 +8,13 @@ import jgrad.autograd.Tensor;
  *   act(z) = z if z > 0 else negativeSlope·z        (ReLU when negativeSlope = 0, else LeakyReLU)
  * </pre>
  * {@link Linear#forward(Tensor, Activation)} applies it in the pass that adds the
- * bias, and {@link BatchNorm1d#forward(Tensor, Activation)} in its affine pass; the
+ * bias, and {@link BatchNorm#forward(Tensor, Activation)} in its affine pass; the
  * backward turns the incoming gradient into the pre-activation's in place. The values and
  * gradients are those of {@link ReLU} or {@link LeakyReLU} after the layer (up to the sign of a
  * zero gradient), with a pass over the output fewer each way and no array for the pre-activation
  * or its gradient. {@link Sequential} fuses by itself a layer that {@linkplain Fusing can apply an
  * activation} followed by a module that {@linkplain Fusable is one}: a {@code Linear} or
- * {@code BatchNorm1d} followed by {@code ReLU} or {@code LeakyReLU}.
+ * {@code BatchNorm1d}/{@code BatchNorm2d} followed by {@code ReLU} or {@code LeakyReLU}.
  *
  * <p>The slope must be finite and ≥ 0: the backward pass reads the sign of z from the output,
  * which a negative slope would flip (an unfused {@code LeakyReLU} takes any slope).

@@ -5,7 +5,7 @@ import jgrad.autograd.Tensor;
 /**
  * Modules applied in order, {@code y = mₙ(…m₂(m₁(x)))}; children are named "0", "1", … as in PyTorch,
  * so state-dict keys read {@code 0.weight}, {@code 1.running_mean}. A layer that can apply an
- * activation ({@link Activation.Fusing}: {@link Linear}, {@link BatchNorm1d}) followed by one that
+ * activation ({@link Activation.Fusing}: {@link Linear}, {@link BatchNorm}) followed by one that
  * is fusable ({@link Activation.Fusable}: {@link ReLU}, {@link LeakyReLU} with slope ≥ 0) runs as one
  * fused layer: the same values and gradients, with fewer passes over memory.
  */

@@ -4,8 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Batch normalisation's kernels over a {@code [rows, cols]} row-major matrix whose columns are the
- * channels: statistics per column, the normalise and affine passes, and the input gradient.
+ * Batch normalisation's kernels. For a {@code [N, C]} input (BatchNorm1d's usual case) they work on
+ * the row-major matrix whose columns are the channels: statistics per column, the normalise and
+ * affine passes, and the input gradient, vectorised across the columns. For {@code [N, C, L]} with
+ * L > 1 (BatchNorm1d on sequences, BatchNorm2d with L = H·W) the {@code plane…} kernels work per
+ * channel over its N planes of L contiguous values, vectorised along the planes and split across
+ * the threads by channel.
  * {@code Normalization.batchNorm} (in {@code jgrad.autograd}) composes them:
  * <pre>
  *   forward:  μ, σ² per column ({@link #statistics});  xhat = (x - μ)·invStd ({@link #shiftScale});
@@ -104,5 +108,91 @@ public final class BatchNormKernels {
                 dX[off + c] = accumulate ? Math.fma(t, g[c], dX[off + c]) : t * g[c];
             }
         }
+    }
+
+    /**
+     * Per channel c of an [N, C, L] input: {@code mean[c]} over its N·L values and
+     * {@code sq[c] = Σ (x - mean[c])²}, both accumulated in double.
+     */
+    public static void planeStatistics(float[] x, int n, int c, int l, float[] mean, float[] sq) {
+        Parallel.run(c, ch -> {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += sum(x, (i * c + ch) * l, l);
+            float m = (float) (s / ((double) n * l));
+            double q = 0;
+            for (int i = 0; i < n; i++) {
+                int off = (i * c + ch) * l;
+                for (int k = 0; k < l; k++) {
+                    double d = x[off + k] - m;
+                    q += d * d;
+                }
+            }
+            mean[ch] = m;
+            sq[ch] = (float) q;
+        });
+    }
+
+    /**
+     * Per channel of an [N, C, L] input: {@code xhat = (x - mean[c])·invStd[c]} and
+     * {@code y = act(xhat·gamma[c] + beta[c])}, as {@link #shiftScale} and {@link #scaleShiftActivation} per plane.
+     */
+    public static void planeNormalize(float[] x, float[] mean, float[] invStd, float[] gamma, float[] beta, float slope,
+                                      int n, int c, int l, float[] xhat, float[] y) {
+        Parallel.run(c, ch -> {
+            float m = mean[ch], is = invStd[ch], g = gamma[ch], b = beta[ch];
+            for (int i = 0; i < n; i++) {
+                int off = (i * c + ch) * l, k = 0;
+                for (int e = Simd.loopBound(l); k < e; k += VL) {
+                    FloatVector h = FloatVector.fromArray(S, x, off + k).sub(m).mul(is);
+                    h.intoArray(xhat, off + k);
+                    Elementwise.activate(h.fma(g, b), slope).intoArray(y, off + k);
+                }
+                for (; k < l; k++) {
+                    float h = (x[off + k] - m) * is;
+                    xhat[off + k] = h;
+                    y[off + k] = Elementwise.activate(Math.fma(h, g, b), slope);
+                }
+            }
+        });
+    }
+
+    /** Per channel of an [N, C, L] gradient: {@code sumDy[c] = Σ dY} and {@code sumDyXhat[c] = Σ dY·xhat}, in double. */
+    public static void planeSums(float[] dY, float[] xhat, int n, int c, int l, float[] sumDy, float[] sumDyXhat) {
+        Parallel.run(c, ch -> {
+            double s = 0, p = 0;
+            for (int i = 0; i < n; i++) {
+                int off = (i * c + ch) * l;
+                s += sum(dY, off, l);
+                for (int k = 0; k < l; k++) p += (double) dY[off + k] * xhat[off + k];
+            }
+            sumDy[ch] = (float) s;
+            sumDyXhat[ch] = (float) p;
+        });
+    }
+
+    /** {@link #batchNormBackward} for an [N, C, L] input: {@code dX (+)= g[c]·(dY - a[c] - xhat·b[c])} per plane. */
+    public static void planeBackward(float[] dY, float[] xhat, float[] g, float[] a, float[] b, int n, int c, int l,
+                                     float[] dX, boolean accumulate) {
+        Parallel.run(c, ch -> {
+            float gc = g[ch], ac = a[ch], bc = b[ch];
+            for (int i = 0; i < n; i++) {
+                int off = (i * c + ch) * l, k = 0;
+                for (int e = Simd.loopBound(l); k < e; k += VL) {
+                    FloatVector t = FloatVector.fromArray(S, dY, off + k).sub(ac).sub(FloatVector.fromArray(S, xhat, off + k).mul(bc));
+                    (accumulate ? t.fma(FloatVector.broadcast(S, gc), FloatVector.fromArray(S, dX, off + k)) : t.mul(gc)).intoArray(dX, off + k);
+                }
+                for (; k < l; k++) {
+                    float t = dY[off + k] - ac - xhat[off + k] * bc;
+                    dX[off + k] = accumulate ? Math.fma(t, gc, dX[off + k]) : t * gc;
+                }
+            }
+        });
+    }
+
+    /** Σ x[off .. off + len) in double. */
+    private static double sum(float[] x, int off, int len) {
+        double s = 0;
+        for (int k = 0; k < len; k++) s += x[off + k];
+        return s;
     }
 }

@@ -1,0 +1,105 @@
+package jgrad.nn;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+import jgrad.autograd.GradCheck;
+import jgrad.autograd.Tensor;
+import jgrad.tensor.Rng;
+
+/** BatchNorm over [N, C, *] inputs (the per-channel plane kernels), against its definition and by finite differences. */
+class BatchNormTest {
+    /** The definition: statistics over every dimension but 1, computed with the channel moved last. */
+    private static Tensor reference(Tensor x, Tensor w, Tensor b, float eps) {
+        int[] s = x.shape();
+        int c = s[1];
+        int[] perm = new int[s.length];
+        perm[s.length - 1] = 1;
+        for (int i = 0, j = 0; i < s.length; i++) if (i != 1) perm[j++] = i;
+        Tensor rows = x.permute(perm).reshape(-1, c);                    // [N·L, C]
+        Tensor mean = rows.mean(0, true), var = rows.var(0, false, true);
+        Tensor y = rows.sub(mean).div(var.add(eps).sqrt()).mul(w).add(b);
+        int[] back = new int[s.length];
+        for (int i = 0; i < s.length; i++) back[perm[i]] = i;
+        int[] permuted = new int[s.length];
+        for (int i = 0; i < s.length; i++) permuted[i] = s[perm[i]];
+        return y.reshape(permuted).permute(back);
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, double tol) {
+        assertArrayEquals(expected.shape(), actual.shape());
+        for (int i = 0; i < expected.numel(); i++)
+            assertEquals(expected.data()[i], actual.data()[i], tol * Math.max(1, Math.abs(expected.data()[i])), "element " + i);
+    }
+
+    @Test
+    void batchNorm2dNormalisesEachChannelOverBatchAndSpace() {
+        Rng rng = new Rng(11);
+        for (int[] shape : new int[][]{{2, 3, 4, 5}, {3, 2, 1, 7}, {1, 4, 3, 3}, {5, 1, 2, 2}}) {
+            Tensor x = Tensor.randn(rng, shape).mul(3f).add(1f);
+            var bn = new BatchNorm2d(shape[1]);
+            Tensor.randn(rng, shape[1]).data(); // a fresh draw, so γ and β differ from 1 and 0 below
+            System.arraycopy(Tensor.randn(rng, shape[1]).data(), 0, bn.weight.data(), 0, shape[1]);
+            System.arraycopy(Tensor.randn(rng, shape[1]).data(), 0, bn.bias.data(), 0, shape[1]);
+            assertClose(reference(x, bn.weight, bn.bias, 1e-5f), bn.forward(x), 1e-5);
+            // running statistics: a tenth of the way to the batch's mean and unbiased variance over N·H·W
+            int m = shape[0] * shape[2] * shape[3];
+            for (int ch = 0; ch < shape[1]; ch++) {
+                double s = 0, q = 0;
+                for (int n = 0; n < shape[0]; n++)
+                    for (int k = 0; k < shape[2] * shape[3]; k++) s += x.data()[(n * shape[1] + ch) * shape[2] * shape[3] + k];
+                double mean = s / m;
+                for (int n = 0; n < shape[0]; n++)
+                    for (int k = 0; k < shape[2] * shape[3]; k++) {
+                        double d = x.data()[(n * shape[1] + ch) * shape[2] * shape[3] + k] - mean;
+                        q += d * d;
+                    }
+                assertEquals(0.1 * mean, bn.runningMean.data()[ch], 1e-5);
+                assertEquals(0.9 + 0.1 * q / (m - 1), bn.runningVar.data()[ch], 1e-4);
+            }
+            assertEquals(1f, bn.numBatchesTracked.item());
+            // evaluation uses the running statistics
+            bn.eval();
+            Tensor rm = bn.runningMean.reshape(1, shape[1], 1, 1), rv = bn.runningVar.reshape(1, shape[1], 1, 1);
+            Tensor expected = x.sub(rm).div(rv.add(1e-5f).sqrt()).mul(bn.weight.reshape(1, shape[1], 1, 1)).add(bn.bias.reshape(1, shape[1], 1, 1));
+            assertClose(expected, bn.forward(x), 1e-5);
+        }
+    }
+
+    @Test
+    void batchNorm1dTakesSequencesAndBothFuseAnActivation() {
+        Rng rng = new Rng(12);
+        Tensor x = Tensor.randn(rng, 4, 3, 6);
+        var bn = new BatchNorm1d(3);
+        assertClose(reference(x, bn.weight, bn.bias, 1e-5f), bn.forward(x), 1e-5);
+        var bn2 = new BatchNorm2d(3);
+        Tensor x4 = Tensor.randn(rng, 2, 3, 3, 3);
+        assertClose(bn2.forward(x4).leakyRelu(0.2f), new BatchNorm2d(3).forward(x4, Activation.leakyRelu(0.2f)), 1e-6);
+    }
+
+    @Test
+    void planeGradientsMatchFiniteDifferences() {
+        Rng rng = new Rng(13);
+        GradCheck.check(in -> Functional.batchNorm(in[0], null, null, in[1], in[2], true, 0.1f, 1e-5f),
+                Tensor.randn(rng, 2, 3, 2, 3), Tensor.randn(rng, 3), Tensor.randn(rng, 3));
+        GradCheck.check(in -> Functional.batchNorm(in[0], null, null, in[1], in[2], true, 0.1f, 1e-5f, Activation.RELU),
+                Tensor.randn(rng, 3, 2, 5), Tensor.randn(rng, 2), Tensor.randn(rng, 2));
+        // running statistics are constants: dx = γ·invStd·dy
+        Tensor rm = Tensor.randn(rng, 3), rv = Tensor.rand(rng, 3).add(0.5f);
+        GradCheck.check(in -> Functional.batchNorm(in[0], rm, rv, in[1], in[2], false, 0.1f, 1e-5f),
+                Tensor.randn(rng, 2, 3, 2, 2), Tensor.randn(rng, 3), Tensor.randn(rng, 3));
+    }
+
+    @Test
+    void wrongRanksAndChannelCountsAreErrorsNamingTheShapes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new BatchNorm2d(3).forward(Tensor.zeros(4, 3)));
+        assertTrue(e.getMessage().contains("expected 4D input (got 2D input"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new BatchNorm1d(3).forward(Tensor.zeros(2, 3, 4, 4)));
+        assertTrue(e.getMessage().contains("expected 2D or 3D input (got 4D input"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new BatchNorm2d(3).forward(Tensor.zeros(2, 4, 5, 5)));
+        assertTrue(e.getMessage().contains("[2, 4, 5, 5]") && e.getMessage().contains("[3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new BatchNorm2d(3).forward(Tensor.zeros(1, 3, 1, 1)));
+        assertTrue(e.getMessage().contains("more than 1 value per channel"), e.getMessage());
+    }
+}
