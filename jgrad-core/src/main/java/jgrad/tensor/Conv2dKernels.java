@@ -29,7 +29,7 @@ import java.util.Arrays;
  * transpose between the GEMM's [co, (n, l)] layout and NCHW's [n, co, l], which moves each
  * output once. The input gradient is the transposed GEMM followed by col2im; the weight gradient
  * is dY_g · col_gᵀ, summed over the chunks. Chunks hold as many samples as keep the column and
- * output buffers near {@value #BUFFER_FLOATS} floats (4 MB) each; the buffers are kept per thread.
+ * output buffers near 2²⁰ floats (4 MB) each; the buffers are kept per thread.
  * im2col, col2im and the transposes split their work across {@link Parallel}'s threads with
  * disjoint outputs, and every sum runs in a fixed order, so results do not depend on the thread
  * count. The Vector API work is MatMul's, whose scalar twin gives the same values.
@@ -74,7 +74,7 @@ public final class Conv2dKernels {
                 throw new IllegalArgumentException("Calculated padded input size per channel: (" + paddedH + " x " + paddedW + "). Kernel size: ("
                         + spanH + " x " + spanW + "). Kernel size can't be greater than actual input size");
             long ho = (paddedH - spanH) / strideH + 1, wo = (paddedW - spanW) / strideW + 1;
-            long[] sizes = {paddedH, paddedW, (long) n * cin * h * w, (long) cout * (cin / groups) * kH * kW, n * cout * ho * wo,
+            long[] sizes = {paddedH, paddedW, (long) n * cin * h * w, (long) cout * (cin / groups) * kH * kW, (long) n * cout * ho * wo,
                     Math.max((long) cin * kH * kW, cout) * ho * wo};
             for (long size : sizes)
                 if (size > Integer.MAX_VALUE)
@@ -292,7 +292,7 @@ public final class Conv2dKernels {
         return Math.max(first, Math.min(wo, Math.floorDiv(width - 1 - off, stride) + 1));
     }
 
-    /** Units a task should take at least when one unit moves {@code unitWork} floats. */
+    /** The {@link Parallel#forRange} grain for units of {@code unitWork} floats each: split from about PARALLEL_MIN_WORK floats in all. */
     static int grain(long unitWork) {
         return (int) Math.max(1, PARALLEL_MIN_WORK / Math.max(1, unitWork));
     }

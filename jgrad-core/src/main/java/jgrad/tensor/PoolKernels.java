@@ -19,7 +19,8 @@ import java.util.Arrays;
  * position ih·W + iw inside its (n, c) plane, as {@code return_indices=True} gives it. Average
  * pooling counts the padding in its divisor ({@code count_include_pad=True}) and, like every kernel
  * here, rounds the output size down ({@code ceil_mode=False}). The sums run in PyTorch's order
- * (row by row through the window, then one division), so the values match its CPU kernels.
+ * (row by row through the window) and divide as its CPU kernels do (by kH·kW; an adaptive bin by
+ * its height, then by its width), so the values match them.
  * {@code nn.MaxPool2d(2)} on [64, 32, 28, 28]:
  * <pre>{@code
  * var g = new PoolKernels.Geometry(64, 32, 28, 28, 2, 2, 2, 2, 0, 0, 1, 1);

@@ -263,6 +263,7 @@ class Conv2dKernelsTest {
         assertTrue(error(() -> new Geometry(1, 0, 5, 5, 2, 3, 3, 1, 1, 0, 0, 1, 1, 1)).contains("[1, 0, 5, 5]"));
         assertTrue(error(() -> new Geometry(1, 2, 5, 5, 2, 0, 3, 1, 1, 0, 0, 1, 1, 1)).contains("kernel (0 x 3)"));
         assertTrue(error(() -> new Geometry(1 << 16, 1, 1 << 8, 1 << 8, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1)).contains("2^31-1"));
+        assertTrue(error(() -> new Geometry(1 << 16, 1, 1, 1, 1 << 16, 1, 1, 1, 1, 0, 0, 1, 1, 1)).contains("2^31-1"), "N·Cout past int");
     }
 
     @Test
