@@ -8,7 +8,7 @@ import java.util.Arrays;
  *
  * <pre>
  *   y[n, co, oh, ow] = b[co] + Σ_{ci, kh, kw} w[co, ci, kh, kw] · x[n, g·Cin/groups + ci, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]
- *     g = co / (Cout/groups), ci < Cin/groups, kh < kH, kw < kW, and x = 0 outside the image
+ *     g = co / (Cout/groups), ci ∈ [0, Cin/groups), kh ∈ [0, kH), kw ∈ [0, kW), and x = 0 outside the image
  *   x: [N, Cin, H, W]   w: [Cout, Cin/groups, kH, kW]   b: [Cout]   y: [N, Cout, Ho, Wo]
  *   Ho = floor((H + 2·pH − dH·(kH − 1) − 1) / sH) + 1, and Wo likewise (PyTorch's formula)
  * </pre>
