@@ -1,0 +1,317 @@
+package jgrad.tensor;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution over NCHW {@code float[]}, with PyTorch's {@code conv2d} semantics (a
+ * cross-correlation, zero padding, groups), its input gradient and its weight and bias gradients.
+ *
+ * <pre>
+ *   y[n, co, oh, ow] = b[co] + Σ_{ci, kh, kw} w[co, ci, kh, kw] · x[n, g·Cin/groups + ci, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]
+ *     g = co / (Cout/groups), ci ∈ [0, Cin/groups), kh ∈ [0, kH), kw ∈ [0, kW), and x = 0 outside the image
+ *   x: [N, Cin, H, W]   w: [Cout, Cin/groups, kH, kW]   b: [Cout]   y: [N, Cout, Ho, Wo]
+ *   Ho = floor((H + 2·pH − dH·(kH − 1) − 1) / sH) + 1, and Wo likewise (PyTorch's formula)
+ * </pre>
+ *
+ * The shapes and hyper-parameters travel as one {@link Geometry}. For example,
+ * {@code nn.Conv2d(1, 32, 3, padding=1)} on a batch of 64 28×28 images:
+ * <pre>{@code
+ * var g = new Conv2dKernels.Geometry(64, 1, 28, 28, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+ * float[] y = new float[g.outputSize()];                 // [64, 32, 28, 28]
+ * Conv2dKernels.conv2dForward(x, w, b, y, g);
+ * Conv2dKernels.conv2dBackwardWeight(dY, x, dW, dB, g, false);
+ * }</pre>
+ *
+ * <p>How: a chunk of samples is unfolded (im2col) into col[(c, kh, kw), (n, oh, ow)], so that
+ * each group's output for the whole chunk is one {@link MatMul#mm} of W_g [Cout/groups, K] by the
+ * group's K = Cin/groups·kH·kW rows of col. Folding the batch into the GEMM's columns keeps it
+ * large when K is small (K = 9 for a first layer on grayscale images), at the price of a
+ * transpose between the GEMM's [co, (n, l)] layout and NCHW's [n, co, l], which moves each
+ * output once. The input gradient is the transposed GEMM followed by col2im; the weight gradient
+ * is dY_g · col_gᵀ, summed over the chunks. Chunks hold as many samples as keep the column and
+ * output buffers near 2²⁰ floats (4 MB) each; the buffers are kept per thread.
+ * im2col, col2im and the transposes split their work across {@link Parallel}'s threads with
+ * disjoint outputs, and every sum runs in a fixed order, so results do not depend on the thread
+ * count. The Vector API work is MatMul's, whose scalar twin gives the same values.
+ */
+public final class Conv2dKernels {
+    /** Floats per chunk buffer (column matrix, or the GEMM's [Cout, chunk·Ho·Wo] output). */
+    private static final int BUFFER_FLOATS = 1 << 20;
+    /** Below about this many floats moved, a task is not worth waking the pool for. */
+    private static final long PARALLEL_MIN_WORK = 1 << 15;
+
+    private Conv2dKernels() {}
+
+    /**
+     * The shapes and hyper-parameters of one convolution: input [n, cin, h, w], weight
+     * [cout, cin/groups, kH, kW], stride, padding and dilation per dimension, groups. The
+     * constructor rejects what PyTorch rejects, with PyTorch's messages where it has one.
+     */
+    public record Geometry(int n, int cin, int h, int w, int cout, int kH, int kW, int strideH, int strideW,
+                           int padH, int padW, int dilH, int dilW, int groups) {
+        public Geometry {
+            if (groups <= 0) throw new IllegalArgumentException("non-positive groups is not supported, got groups=" + groups);
+            if (strideH <= 0 || strideW <= 0)
+                throw new IllegalArgumentException("non-positive stride is not supported, got stride (" + strideH + " x " + strideW + ")");
+            if (padH < 0 || padW < 0)
+                throw new IllegalArgumentException("negative padding is not supported, got padding (" + padH + " x " + padW + ")");
+            if (dilH <= 0 || dilW <= 0)
+                throw new IllegalArgumentException("dilation should be greater than zero, got dilation (" + dilH + " x " + dilW + ")");
+            if (n < 0 || cin < 1 || h < 1 || w < 1)
+                throw new IllegalArgumentException("conv2d expects an input [N, Cin, H, W] with N >= 0 and Cin, H, W >= 1, got "
+                        + Arrays.toString(new int[]{n, cin, h, w}));
+            if (cout < 1 || kH < 1 || kW < 1)
+                throw new IllegalArgumentException("conv2d expects a weight [Cout, Cin/groups, kH, kW] with Cout, kH, kW >= 1, got Cout="
+                        + cout + ", kernel (" + kH + " x " + kW + ")");
+            if (cin % groups != 0)
+                throw new IllegalArgumentException("Given groups=" + groups + ", expected input" + Arrays.toString(new int[]{n, cin, h, w})
+                        + " to have a number of channels divisible by groups, but got " + cin + " channels instead");
+            if (cout % groups != 0)
+                throw new IllegalArgumentException("Given groups=" + groups + ", expected weight to be divisible by " + groups
+                        + " at dimension 0, but got weight of size " + Arrays.toString(new int[]{cout, cin / groups, kH, kW}) + " instead");
+            long paddedH = h + 2L * padH, paddedW = w + 2L * padW, spanH = dilH * (kH - 1L) + 1, spanW = dilW * (kW - 1L) + 1;
+            if (paddedH < spanH || paddedW < spanW)
+                throw new IllegalArgumentException("Calculated padded input size per channel: (" + paddedH + " x " + paddedW + "). Kernel size: ("
+                        + spanH + " x " + spanW + "). Kernel size can't be greater than actual input size");
+            long ho = (paddedH - spanH) / strideH + 1, wo = (paddedW - spanW) / strideW + 1;
+            long[] sizes = {paddedH, paddedW, (long) n * cin * h * w, (long) cout * (cin / groups) * kH * kW, (long) n * cout * ho * wo,
+                    Math.max((long) cin * kH * kW, cout) * ho * wo};
+            for (long size : sizes)
+                if (size > Integer.MAX_VALUE)
+                    throw new IllegalArgumentException("conv2d on input " + Arrays.toString(new int[]{n, cin, h, w}) + " with weight "
+                            + Arrays.toString(new int[]{cout, cin / groups, kH, kW}) + " and padding (" + padH + " x " + padW
+                            + ") has a size past 2^31-1 (padded input, an array, or one sample's column matrix)");
+        }
+
+        /** Output height, floor((H + 2·pH − dH·(kH − 1) − 1) / sH) + 1 (the numerator is not negative here). */
+        public int ho() {
+            return (h + 2 * padH - dilH * (kH - 1) - 1) / strideH + 1;
+        }
+
+        public int wo() {
+            return (w + 2 * padW - dilW * (kW - 1) - 1) / strideW + 1;
+        }
+
+        public int[] inputShape() {
+            return new int[]{n, cin, h, w};
+        }
+
+        public int[] weightShape() {
+            return new int[]{cout, cin / groups, kH, kW};
+        }
+
+        public int[] outputShape() {
+            return new int[]{n, cout, ho(), wo()};
+        }
+
+        public int inputSize() {
+            return n * cin * h * w;
+        }
+
+        public int weightSize() {
+            return cout * (cin / groups) * kH * kW;
+        }
+
+        public int outputSize() {
+            return n * cout * ho() * wo();
+        }
+
+        /** Samples per chunk: as many as keep the column matrix and the GEMM output near BUFFER_FLOATS each. */
+        int chunk() {
+            long perSample = (long) Math.max(cin * kH * kW, cout) * ho() * wo();
+            return (int) Math.max(1, Math.min(Math.max(n, 1), BUFFER_FLOATS / perSample));
+        }
+    }
+
+    /** y = conv2d(x, w, b): see the class comment; b may be null (no bias). */
+    public static void conv2dForward(float[] x, float[] w, float[] b, float[] y, Geometry g) {
+        conv2dForward(Simd.ENABLED, x, w, b, y, g);
+    }
+
+    /** {@link #conv2dForward} with MatMul's kernel chosen by the caller (tests run both twins through here). */
+    static void conv2dForward(boolean simd, float[] x, float[] w, float[] b, float[] y, Geometry g) {
+        need(x, "input [N, Cin, H, W]", g.inputShape());
+        need(w, "weight [Cout, Cin/groups, kH, kW]", g.weightShape());
+        if (b != null) need(b, "bias [Cout]", g.cout());
+        need(y, "output [N, Cout, Ho, Wo]", g.outputShape());
+        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), chunk = g.chunk();
+        float[][] scratch = SCRATCH.get();
+        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
+            int nb = Math.min(chunk, g.n() - n0), cols = nb * l;
+            float[] col = grow(scratch, 0, g.cin() * g.kH() * g.kW() * cols), out = grow(scratch, 1, g.cout() * cols);
+            im2col(x, n0, nb, g, col);
+            for (int grp = 0; grp < g.groups(); grp++)
+                MatMul.mm(simd, w, grp * coutG * k, false, col, grp * k * cols, false, out, grp * coutG * cols, coutG, cols, k, false);
+            transpose(out, y, b, null, n0, nb, g, false);
+        }
+    }
+
+    /**
+     * dX (+)= ∂y/∂x · dY: dX[n, c, ih, iw] = Σ w[co, ci, kh, kw]·dY[n, co, oh, ow] over the (co, kh, kw) whose
+     * tap (oh, ow) reads (ih, iw). Assigns when {@code accumulate} is false, adds to dX when true.
+     * dY: [N, Cout, Ho, Wo], dX: [N, Cin, H, W].
+     */
+    public static void conv2dBackwardInput(float[] dY, float[] w, float[] dX, Geometry g, boolean accumulate) {
+        conv2dBackwardInput(Simd.ENABLED, dY, w, dX, g, accumulate);
+    }
+
+    static void conv2dBackwardInput(boolean simd, float[] dY, float[] w, float[] dX, Geometry g, boolean accumulate) {
+        need(dY, "output gradient [N, Cout, Ho, Wo]", g.outputShape());
+        need(w, "weight [Cout, Cin/groups, kH, kW]", g.weightShape());
+        need(dX, "input gradient [N, Cin, H, W]", g.inputShape());
+        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), chunk = g.chunk();
+        float[][] scratch = SCRATCH.get();
+        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
+            int nb = Math.min(chunk, g.n() - n0), cols = nb * l;
+            float[] col = grow(scratch, 0, g.cin() * g.kH() * g.kW() * cols), dy = grow(scratch, 1, g.cout() * cols);
+            transpose(dy, dY, null, null, n0, nb, g, true);
+            for (int grp = 0; grp < g.groups(); grp++)
+                MatMul.mm(simd, w, grp * coutG * k, true, dy, grp * coutG * cols, false, col, grp * k * cols, k, cols, coutG, false);
+            col2im(col, n0, nb, g, dX, accumulate);
+        }
+    }
+
+    /**
+     * dW (+)= Σ_{n, oh, ow} dY[n, co, oh, ow]·x[n, g·Cin/groups + ci, ih, iw] (the tap (kh, kw) reads) and
+     * dB[co] (+)= Σ_{n, oh, ow} dY[n, co, oh, ow]; dB may be null. Assigns when {@code accumulate} is false,
+     * adds when true. dY: [N, Cout, Ho, Wo], x: [N, Cin, H, W], dW: [Cout, Cin/groups, kH, kW], dB: [Cout].
+     */
+    public static void conv2dBackwardWeight(float[] dY, float[] x, float[] dW, float[] dB, Geometry g, boolean accumulate) {
+        conv2dBackwardWeight(Simd.ENABLED, dY, x, dW, dB, g, accumulate);
+    }
+
+    static void conv2dBackwardWeight(boolean simd, float[] dY, float[] x, float[] dW, float[] dB, Geometry g, boolean accumulate) {
+        need(dY, "output gradient [N, Cout, Ho, Wo]", g.outputShape());
+        need(x, "input [N, Cin, H, W]", g.inputShape());
+        need(dW, "weight gradient [Cout, Cin/groups, kH, kW]", g.weightShape());
+        if (dB != null) need(dB, "bias gradient [Cout]", g.cout());
+        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), chunk = g.chunk();
+        // every chunk adds its share, onto zeros unless accumulating
+        if (!accumulate) {
+            Arrays.fill(dW, 0, g.weightSize(), 0f);
+            if (dB != null) Arrays.fill(dB, 0, g.cout(), 0f);
+        }
+        float[][] scratch = SCRATCH.get();
+        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
+            int nb = Math.min(chunk, g.n() - n0), cols = nb * l;
+            float[] col = grow(scratch, 0, g.cin() * g.kH() * g.kW() * cols), dy = grow(scratch, 1, g.cout() * cols);
+            im2col(x, n0, nb, g, col);
+            transpose(dy, dY, null, dB, n0, nb, g, true);
+            for (int grp = 0; grp < g.groups(); grp++)
+                MatMul.mm(simd, dy, grp * coutG * cols, false, col, grp * k * cols, true, dW, grp * coutG * k, coutG, k, cols, true);
+        }
+    }
+
+    /**
+     * col[(c, kh, kw), (n, oh, ow)] = x[n0 + n, c, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW], 0 outside the image:
+     * col is [Cin·kH·kW, nb·Ho·Wo], each group's rows contiguous. One task fills whole (row, sample) segments.
+     */
+    private static void im2col(float[] x, int n0, int nb, Geometry g, float[] col) {
+        int ho = g.ho(), wo = g.wo(), l = ho * wo, cols = nb * l, hw = g.h() * g.w(), kk = g.kH() * g.kW();
+        Parallel.forRange(g.cin() * kk * nb, grain(l), (lo, hi) -> {
+            for (int u = lo; u < hi; u++) {
+                int r = u / nb, n = u % nb, c = r / kk, kh = r % kk / g.kW(), kw = r % g.kW();
+                int src = ((n0 + n) * g.cin() + c) * hw, dst = r * cols + n * l;
+                int offW = kw * g.dilW() - g.padW(), ow0 = first(offW, g.strideW(), wo), ow1 = end(offW, g.strideW(), g.w(), wo, ow0);
+                for (int oh = 0; oh < ho; oh++, dst += wo) {
+                    int ih = oh * g.strideH() - g.padH() + kh * g.dilH();
+                    if (ih < 0 || ih >= g.h()) {
+                        Arrays.fill(col, dst, dst + wo, 0f);
+                        continue;
+                    }
+                    Arrays.fill(col, dst, dst + ow0, 0f);
+                    int s = src + ih * g.w() + ow0 * g.strideW() + offW;
+                    if (g.strideW() == 1 && ow1 > ow0) System.arraycopy(x, s, col, dst + ow0, ow1 - ow0);
+                    else for (int ow = ow0; ow < ow1; ow++, s += g.strideW()) col[dst + ow] = x[s];
+                    Arrays.fill(col, dst + ow1, dst + wo, 0f);
+                }
+            }
+        });
+    }
+
+    /**
+     * The adjoint of im2col: dX[n0 + n, c] (+)= each of col's rows (c, kh, kw), in that order, added back
+     * onto the positions it was read from. One task owns whole (sample, channel) planes of dX.
+     */
+    private static void col2im(float[] col, int n0, int nb, Geometry g, float[] dX, boolean accumulate) {
+        int ho = g.ho(), wo = g.wo(), l = ho * wo, cols = nb * l, hw = g.h() * g.w(), kk = g.kH() * g.kW();
+        Parallel.forRange(nb * g.cin(), grain((long) kk * l), (lo, hi) -> {
+            for (int u = lo; u < hi; u++) {
+                int n = u / g.cin(), c = u % g.cin(), plane = ((n0 + n) * g.cin() + c) * hw;
+                if (!accumulate) Arrays.fill(dX, plane, plane + hw, 0f);
+                for (int kh = 0; kh < g.kH(); kh++)
+                    for (int kw = 0; kw < g.kW(); kw++) {
+                        int src = ((c * g.kH() + kh) * g.kW() + kw) * cols + n * l;
+                        int offW = kw * g.dilW() - g.padW(), ow0 = first(offW, g.strideW(), wo), ow1 = end(offW, g.strideW(), g.w(), wo, ow0);
+                        for (int oh = 0; oh < ho; oh++) {
+                            int ih = oh * g.strideH() - g.padH() + kh * g.dilH();
+                            if (ih < 0 || ih >= g.h()) continue;
+                            int d = plane + ih * g.w() + ow0 * g.strideW() + offW, s = src + oh * wo + ow0;
+                            for (int ow = ow0; ow < ow1; ow++, d += g.strideW()) dX[d] += col[s++];
+                        }
+                    }
+            }
+        });
+    }
+
+    /**
+     * Between the GEMM's [Cout, (n, l)] layout and NCHW's [n, Cout, l] for samples n0 .. n0 + nb:
+     * y[n0 + n, co, l] = out[co, (n, l)] + b[co] (no bias when b is null), or, when {@code gather},
+     * out[co, (n, l)] = y[n0 + n, co, l] and dB[co] += Σ_{n, l} of it (when dB is not null).
+     * One task owns whole rows co.
+     */
+    private static void transpose(float[] out, float[] y, float[] b, float[] dB, int n0, int nb, Geometry g, boolean gather) {
+        int l = g.ho() * g.wo(), cols = nb * l, cout = g.cout();
+        Parallel.forRange(cout, grain(cols), (lo, hi) -> {
+            for (int co = lo; co < hi; co++) {
+                float sum = 0f;
+                for (int n = 0; n < nb; n++) {
+                    int yo = ((n0 + n) * cout + co) * l, oo = co * cols + n * l;
+                    if (gather) {
+                        System.arraycopy(y, yo, out, oo, l);
+                        if (dB != null) for (int i = 0; i < l; i++) sum += out[oo + i];
+                    } else if (b == null) {
+                        System.arraycopy(out, oo, y, yo, l);
+                    } else {
+                        float bias = b[co];
+                        for (int i = 0; i < l; i++) y[yo + i] = out[oo + i] + bias;
+                    }
+                }
+                if (dB != null) dB[co] += sum;
+            }
+        });
+    }
+
+    /** The first output column whose tap at offset off (iw = ow·stride + off) is inside the image: iw ≥ 0. */
+    private static int first(int off, int stride, int wo) {
+        return off >= 0 ? 0 : Math.min(wo, Math.ceilDiv(-off, stride));
+    }
+
+    /** One past the last output column whose tap is inside the image (iw < width), at least {@code first}. */
+    private static int end(int off, int stride, int width, int wo, int first) {
+        return Math.max(first, Math.min(wo, Math.floorDiv(width - 1 - off, stride) + 1));
+    }
+
+    /** The {@link Parallel#forRange} grain for units of {@code unitWork} floats each: split from about PARALLEL_MIN_WORK floats in all. */
+    static int grain(long unitWork) {
+        return (int) Math.max(1, PARALLEL_MIN_WORK / Math.max(1, unitWork));
+    }
+
+    /** A shape error naming the shape: the array must hold the product of {@code shape}. */
+    private static void need(float[] a, String what, int... shape) {
+        long size = 1;
+        for (int d : shape) size *= d;
+        if (a == null) throw new IllegalArgumentException("conv2d " + what + " = " + Arrays.toString(shape) + " is null");
+        if (a.length < size)
+            throw new IllegalArgumentException("conv2d " + what + " = " + Arrays.toString(shape) + " needs " + size
+                    + " floats, got an array of " + a.length);
+    }
+
+    /** Per-thread chunk buffers, grown as needed: [0] the column matrix, [1] the GEMM's output or dY in its layout. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
+
+    private static float[] grow(float[][] scratch, int i, int size) {
+        if (scratch[i].length < size) scratch[i] = new float[size];
+        return scratch[i];
+    }
+}

@@ -1,0 +1,268 @@
+package jgrad.tensor;
+
+import java.util.Arrays;
+
+/**
+ * 2-D max, average and adaptive average pooling over NCHW {@code float[]}, with PyTorch's
+ * semantics, and their gradients.
+ *
+ * <pre>
+ *   max:      y[n, c, oh, ow] = max_{kh, kw} x[n, c, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]   (padding is −∞)
+ *   avg:      y[n, c, oh, ow] = Σ_{kh, kw} x[n, c, oh·sH − pH + kh, ow·sW − pW + kw] / (kH·kW)   (padding is 0)
+ *   adaptive: y[n, c, i, j]   = mean of x[n, c, h0(i) .. h1(i) − 1, w0(j) .. w1(j) − 1],
+ *             h0(i) = floor(i·H / Ho), h1(i) = ceil((i + 1)·H / Ho), and w0, w1 likewise
+ *   x: [N, C, H, W]   y: [N, C, Ho, Wo]   Ho = floor((H + 2·pH − dH·(kH − 1) − 1) / sH) + 1, Wo likewise
+ * </pre>
+ *
+ * As in PyTorch: max pooling propagates NaN (a NaN in the window is the output, and its index the
+ * last NaN's), the first maximum wins a tie, and {@code indices} holds each maximum's flat
+ * position ih·W + iw inside its (n, c) plane, as {@code return_indices=True} gives it. Average
+ * pooling counts the padding in its divisor ({@code count_include_pad=True}) and, like every kernel
+ * here, rounds the output size down ({@code ceil_mode=False}). The sums run in PyTorch's order
+ * (row by row through the window) and divide as its CPU kernels do (by kH·kW; an adaptive bin by
+ * its height, then by its width), so the values match them.
+ * {@code nn.MaxPool2d(2)} on [64, 32, 28, 28]:
+ * <pre>{@code
+ * var g = new PoolKernels.Geometry(64, 32, 28, 28, 2, 2, 2, 2, 0, 0, 1, 1);
+ * float[] y = new float[g.outputSize()];                 // [64, 32, 14, 14]
+ * int[] indices = new int[g.outputSize()];
+ * PoolKernels.maxPool2dForward(x, y, indices, g);
+ * PoolKernels.maxPool2dBackward(dY, indices, dX, g, false);
+ * }</pre>
+ *
+ * <p>The kernels are plain scalar loops, threaded across (n, c) planes (one task owns whole planes
+ * of the output, and of dX in the backward passes). A strided window over NCHW rows needs lane
+ * gathers or two-vector shuffles to vectorise, for about one comparison or addition per input
+ * element; against that, pooling moves a fraction of the data that the convolution around it does.
+ */
+public final class PoolKernels {
+    private PoolKernels() {}
+
+    /**
+     * The shapes and hyper-parameters of one max or average pooling: input [n, c, h, w], kernel,
+     * stride, padding and dilation per dimension (average pooling takes dilation 1). The
+     * constructor rejects what PyTorch rejects, with its messages.
+     */
+    public record Geometry(int n, int c, int h, int w, int kH, int kW, int strideH, int strideW,
+                           int padH, int padW, int dilH, int dilW) {
+        public Geometry {
+            if (kH <= 0 || kW <= 0)
+                throw new IllegalArgumentException("kernel size should be greater than zero, but got kH: " + kH + " kW: " + kW);
+            if (strideH <= 0 || strideW <= 0)
+                throw new IllegalArgumentException("stride should be greater than zero, but got dH: " + strideH + " dW: " + strideW);
+            if (dilH <= 0 || dilW <= 0)
+                throw new IllegalArgumentException("dilation should be greater than zero, but got dilationH: " + dilH + " dilationW: " + dilW);
+            if (padH < 0 || padW < 0) throw new IllegalArgumentException("pad must be non-negative, but got pad: " + Math.min(padH, padW));
+            if (padH > (dilH * (kH - 1L) + 1) / 2 || padW > (dilW * (kW - 1L) + 1) / 2) {
+                boolean hBad = padH > (dilH * (kH - 1L) + 1) / 2;
+                throw new IllegalArgumentException("pad should be at most half of effective kernel size, but got pad=" + (hBad ? padH : padW)
+                        + ", kernel_size=" + (hBad ? kH : kW) + " and dilation=" + (hBad ? dilH : dilW));
+            }
+            if (kW / 2 < padW || kH / 2 < padH)
+                throw new IllegalArgumentException("pad should be smaller than or equal to half of kernel size, but got padW = " + padW
+                        + ", padH = " + padH + ", kW = " + kW + ", kH = " + kH);
+            if (n < 0 || c < 1 || h < 1 || w < 1)
+                throw new IllegalArgumentException("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got: "
+                        + Arrays.toString(new int[]{n, c, h, w}));
+            if ((long) n * c * h * w > Integer.MAX_VALUE || h + 2L * padH > Integer.MAX_VALUE || w + 2L * padW > Integer.MAX_VALUE)
+                throw new IllegalArgumentException("pooling input " + Arrays.toString(new int[]{n, c, h, w}) + " has more than 2^31-1 elements");
+            long ho = Math.floorDiv(h + 2L * padH - dilH * (kH - 1L) - 1, strideH) + 1;
+            long wo = Math.floorDiv(w + 2L * padW - dilW * (kW - 1L) - 1, strideW) + 1;
+            if (ho < 1 || wo < 1)
+                throw new IllegalArgumentException("Given input size: (" + c + "x" + h + "x" + w + "). Calculated output size: ("
+                        + c + "x" + ho + "x" + wo + "). Output size is too small");
+        }
+
+        /** Output height, floor((H + 2·pH − dH·(kH − 1) − 1) / sH) + 1, at least 1 here. */
+        public int ho() {
+            return (h + 2 * padH - dilH * (kH - 1) - 1) / strideH + 1;
+        }
+
+        public int wo() {
+            return (w + 2 * padW - dilW * (kW - 1) - 1) / strideW + 1;
+        }
+
+        public int inputSize() {
+            return n * c * h * w;
+        }
+
+        public int outputSize() {
+            return n * c * ho() * wo();
+        }
+    }
+
+    /**
+     * y = max_pool2d(x), and indices[n, c, oh, ow] = the flat position ih·W + iw of each maximum in its plane;
+     * −1 (with y = −∞) for a window that lies wholly in the padding, which dilation allows.
+     * x: [N, C, H, W], y and indices: [N, C, Ho, Wo].
+     */
+    public static void maxPool2dForward(float[] x, float[] y, int[] indices, Geometry g) {
+        need(x.length, "max_pool2d input", g.inputSize(), g);
+        need(y.length, "max_pool2d output", g.outputSize(), g);
+        need(indices.length, "max_pool2d indices", g.outputSize(), g);
+        int ho = g.ho(), wo = g.wo(), hw = g.h() * g.w(), l = ho * wo;
+        Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain((long) l * g.kH() * g.kW()), (lo, hi) -> {
+            for (int p = lo; p < hi; p++)
+                for (int oh = 0, o = p * l; oh < ho; oh++) {
+                    int ih0 = oh * g.strideH() - g.padH(), kh0 = first(ih0, g.dilH(), g.kH()), kh1 = end(ih0, g.dilH(), g.kH(), g.h());
+                    for (int ow = 0; ow < wo; ow++, o++) {
+                        int iw0 = ow * g.strideW() - g.padW(), kw0 = first(iw0, g.dilW(), g.kW()), kw1 = end(iw0, g.dilW(), g.kW(), g.w());
+                        float max = Float.NEGATIVE_INFINITY;
+                        // PyTorch starts from the window's first tap inside the image, so an all −∞ window points there
+                        int at = kh0 < kh1 && kw0 < kw1 ? (ih0 + kh0 * g.dilH()) * g.w() + iw0 + kw0 * g.dilW() : -1;
+                        for (int kh = kh0; kh < kh1; kh++)
+                            for (int kw = kw0, i = (ih0 + kh * g.dilH()) * g.w() + iw0 + kw0 * g.dilW(); kw < kw1; kw++, i += g.dilW()) {
+                                float v = x[p * hw + i];
+                                if (v > max || v != v) {
+                                    max = v;
+                                    at = i;
+                                }
+                            }
+                        y[o] = max;
+                        indices[o] = at;
+                    }
+                }
+        });
+    }
+
+    /**
+     * dX[n, c, indices[n, c, oh, ow]] += dY[n, c, oh, ow], onto zeros unless {@code accumulate}; an index
+     * of −1 passes nothing. dY and indices: [N, C, Ho, Wo], dX: [N, C, H, W].
+     */
+    public static void maxPool2dBackward(float[] dY, int[] indices, float[] dX, Geometry g, boolean accumulate) {
+        need(dY.length, "max_pool2d output gradient", g.outputSize(), g);
+        need(indices.length, "max_pool2d indices", g.outputSize(), g);
+        need(dX.length, "max_pool2d input gradient", g.inputSize(), g);
+        int hw = g.h() * g.w(), l = g.ho() * g.wo();
+        Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain(hw + l), (lo, hi) -> {
+            for (int p = lo; p < hi; p++) {
+                if (!accumulate) Arrays.fill(dX, p * hw, (p + 1) * hw, 0f);
+                for (int o = p * l; o < (p + 1) * l; o++) {
+                    int i = indices[o];
+                    if (i < -1 || i >= hw)
+                        throw new IllegalArgumentException("max_pool2d indices[" + o + "] = " + i + " is outside the " + g.h() + "x" + g.w()
+                                + " input plane");
+                    if (i >= 0) dX[p * hw + i] += dY[o];
+                }
+            }
+        });
+    }
+
+    /** y = avg_pool2d(x) with count_include_pad: the window's sum over the image, divided by kH·kW. */
+    public static void avgPool2dForward(float[] x, float[] y, Geometry g) {
+        avgPool2d(x, y, g, false, false);
+    }
+
+    /**
+     * dX[n, c, ih, iw] (+)= Σ over the windows holding (ih, iw) of dY[n, c, oh, ow] / (kH·kW), onto zeros unless
+     * {@code accumulate}. dY: [N, C, Ho, Wo], dX: [N, C, H, W].
+     */
+    public static void avgPool2dBackward(float[] dY, float[] dX, Geometry g, boolean accumulate) {
+        avgPool2d(dX, dY, g, true, accumulate);
+    }
+
+    /** Both directions of average pooling: x and y are the input and output sides, whichever is written. */
+    private static void avgPool2d(float[] x, float[] y, Geometry g, boolean backward, boolean accumulate) {
+        if (g.dilH() != 1 || g.dilW() != 1)
+            throw new IllegalArgumentException("avg_pool2d has no dilation, got dilation (" + g.dilH() + " x " + g.dilW() + ")");
+        String what = backward ? "avg_pool2d input gradient" : "avg_pool2d input";
+        need(x.length, what, g.inputSize(), g);
+        need(y.length, backward ? "avg_pool2d output gradient" : "avg_pool2d output", g.outputSize(), g);
+        // without ceil_mode no window reaches past the padding, so every divisor is the full kernel area
+        int ho = g.ho(), wo = g.wo(), hw = g.h() * g.w(), l = ho * wo, divisor = g.kH() * g.kW();
+        Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain((long) l * divisor), (lo, hi) -> {
+            for (int p = lo; p < hi; p++) {
+                if (backward && !accumulate) Arrays.fill(x, p * hw, (p + 1) * hw, 0f);
+                for (int oh = 0, o = p * l; oh < ho; oh++) {
+                    int ih0 = Math.max(0, oh * g.strideH() - g.padH()), ih1 = Math.min(g.h(), oh * g.strideH() - g.padH() + g.kH());
+                    for (int ow = 0; ow < wo; ow++, o++) {
+                        int iw0 = Math.max(0, ow * g.strideW() - g.padW()), iw1 = Math.min(g.w(), ow * g.strideW() - g.padW() + g.kW());
+                        window(x, p * hw, g.w(), ih0, ih1, iw0, iw1, y, o, backward, divisor, 1);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * y = adaptive_avg_pool2d(x, (ho, wo)): the mean of each of PyTorch's bins (see the class comment), which
+     * overlap when the sizes do not divide. x: [n, c, h, w], y: [n, c, ho, wo].
+     */
+    public static void adaptiveAvgPool2dForward(float[] x, float[] y, int n, int c, int h, int w, int ho, int wo) {
+        adaptiveAvgPool2d(x, y, n, c, h, w, ho, wo, false, false);
+    }
+
+    /**
+     * dX[n, c, ih, iw] (+)= Σ over the bins holding (ih, iw) of dY[n, c, i, j] / (bin height) / (bin width), onto
+     * zeros unless {@code accumulate}. dY: [n, c, ho, wo], dX: [n, c, h, w].
+     */
+    public static void adaptiveAvgPool2dBackward(float[] dY, float[] dX, int n, int c, int h, int w, int ho, int wo, boolean accumulate) {
+        adaptiveAvgPool2d(dX, dY, n, c, h, w, ho, wo, true, accumulate);
+    }
+
+    private static void adaptiveAvgPool2d(float[] x, float[] y, int n, int c, int h, int w, int ho, int wo, boolean backward,
+                                          boolean accumulate) {
+        if (ho < 0 || wo < 0)
+            throw new IllegalArgumentException("adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received ("
+                    + ho + ", " + wo + ")");
+        if (n < 0 || c < 1 || h < 1 || w < 1)
+            throw new IllegalArgumentException("adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, "
+                    + "but input has sizes " + Arrays.toString(new int[]{n, c, h, w}));
+        long in = (long) n * c * h * w, out = (long) n * c * ho * wo;
+        if (in > Integer.MAX_VALUE || out > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("adaptive_avg_pool2d on " + Arrays.toString(new int[]{n, c, h, w}) + " to (" + ho + ", " + wo
+                    + ") has more than 2^31-1 elements");
+        String shapes = " of " + Arrays.toString(new int[]{n, c, h, w}) + " to " + Arrays.toString(new int[]{n, c, ho, wo});
+        if (x.length < in) throw new IllegalArgumentException("adaptive_avg_pool2d" + shapes + " needs " + in + " input floats, got " + x.length);
+        if (y.length < out) throw new IllegalArgumentException("adaptive_avg_pool2d" + shapes + " needs " + out + " output floats, got " + y.length);
+        int hw = h * w, l = ho * wo;
+        Parallel.forRange(n * c, Conv2dKernels.grain(hw + l), (lo, hi) -> {
+            for (int p = lo; p < hi; p++) {
+                if (backward && !accumulate) Arrays.fill(x, p * hw, (p + 1) * hw, 0f);
+                for (int i = 0, o = p * l; i < ho; i++) {
+                    int ih0 = (int) ((long) i * h / ho), ih1 = (int) (((i + 1L) * h + ho - 1) / ho);
+                    for (int j = 0; j < wo; j++, o++) {
+                        int iw0 = (int) ((long) j * w / wo), iw1 = (int) (((j + 1L) * w + wo - 1) / wo);
+                        window(x, p * hw, w, ih0, ih1, iw0, iw1, y, o, backward, ih1 - ih0, iw1 - iw0);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * One average over rows [ih0, ih1) and columns [iw0, iw1) of the plane at x[plane]: forward,
+     * y[o] = Σ / d1 / d2 in row order; backward, each of those x += y[o] / d1 / d2. Dividing twice, not
+     * once by d1·d2, is how PyTorch's adaptive kernels round (average pooling passes d2 = 1).
+     */
+    private static void window(float[] x, int plane, int w, int ih0, int ih1, int iw0, int iw1, float[] y, int o,
+                               boolean backward, int d1, int d2) {
+        if (backward) {
+            float delta = y[o] / d1 / d2;
+            for (int ih = ih0; ih < ih1; ih++)
+                for (int i = plane + ih * w + iw0, e = plane + ih * w + iw1; i < e; i++) x[i] += delta;
+        } else {
+            float sum = 0f;
+            for (int ih = ih0; ih < ih1; ih++)
+                for (int i = plane + ih * w + iw0, e = plane + ih * w + iw1; i < e; i++) sum += x[i];
+            y[o] = sum / d1 / d2;
+        }
+    }
+
+    /** The first tap k ≥ 0 of a window starting at i0 (tap k reads i0 + k·dil) that is inside the image. */
+    private static int first(int i0, int dil, int k) {
+        return i0 >= 0 ? 0 : Math.min(k, Math.ceilDiv(-i0, dil));
+    }
+
+    /** One past the last tap (below k) inside an image of {@code size}. */
+    private static int end(int i0, int dil, int k, int size) {
+        return Math.max(0, Math.min(k, Math.floorDiv(size - 1 - i0, dil) + 1));
+    }
+
+    /** A shape error naming the pooling's input and output shapes. */
+    private static void need(int length, String what, int size, Geometry g) {
+        if (length < size)
+            throw new IllegalArgumentException(what + " needs " + size + " elements for input " + Arrays.toString(new int[]{g.n(), g.c(), g.h(), g.w()})
+                    + " and output " + Arrays.toString(new int[]{g.n(), g.c(), g.ho(), g.wo()}) + ", got an array of " + length);
+    }
+}
