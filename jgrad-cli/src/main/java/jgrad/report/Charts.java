@@ -40,8 +40,9 @@ final class Charts {
         XYChart c = xy("Training loss", "loss (cross-entropy)", r.epochs().size(), false);
         double[] x = stepX(r.epochs());
         double[] raw = r.stepLoss().stream().mapToDouble(Double::doubleValue).toArray();
-        line(c, "per step", x, raw, new Color(31, 119, 180, 70), 1f);
-        line(c, "per step, moving average (β = " + EMA_BETA + ")", x, ema(raw, EMA_BETA), PALETTE[0], 2.5f);
+        // raw steps faint and grey so that the average stays visible through thousands of them
+        line(c, "per step", x, raw, new Color(120, 140, 170, 60), 0.8f);
+        line(c, "per step, moving average (β = " + EMA_BETA + ")", x, ema(raw, EMA_BETA), new Color(16, 70, 140), 2.5f);
         color(points(c, "epoch mean", r.epochs(), EpochRecord::meanLoss, -0.5), PALETTE[1]);
         return image(c);
     }
