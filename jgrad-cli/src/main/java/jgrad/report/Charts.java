@@ -105,7 +105,6 @@ final class Charts {
             for (long v : r.confusion()[k]) total += v;
             acc.add(total == 0 ? 0.0 : 100.0 * r.confusion()[k][k] / total);
         }
-        c.getStyler().setDecimalPattern("0.0");  // the bars' value labels
         c.addSeries("accuracy", r.classNames(), acc);
         return image(c);
     }
