@@ -1,0 +1,163 @@
+package jgrad.report;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Writes a {@link Report} as a directory: {@code index.html} and the PNG pictures it shows,
+ * nothing else, every reference relative, so the directory can be moved, archived or opened offline.
+ *
+ * <p><b>Atomic replacement.</b> Everything is written into a fresh sibling directory
+ * {@code .NAME.new-<random>}, each file flushed to disk ({@code fsync}) and then the directory
+ * itself. Then two renames in the parent swap it in: the previous report, if any, to
+ * {@code .NAME.old-<random>}, the new one to {@code NAME}; the parent is flushed and the old one deleted.
+ * So at any moment, a crash included, {@code NAME} is either the whole previous report or the
+ * whole new one, or (only if the machine stops between the two renames) absent, with the previous
+ * report whole in {@code .NAME.old-<random>} beside it; never part of one. A failure before the
+ * swap leaves {@code NAME} untouched and removes the temporary directory. Two writers of the same
+ * directory at once are not supported.
+ *
+ * <p>An existing {@code NAME} is replaced only if it is empty or a report written here (its
+ * {@code index.html} says so), so pointing it at a directory with other files fails instead of
+ * deleting them.
+ *
+ * <p>Drawing needs no display: unless {@code java.awt.headless} is already set, this sets it to true.
+ *
+ * <pre>{@code
+ * ReportWriter.write(Path.of("report"), new Report("jgrad train", "0.1.0", List.of(run), Map.of()));
+ * // report/index.html, report/loss.png, report/accuracy.png, ...
+ * }</pre>
+ */
+public final class ReportWriter {
+    static {
+        // the report draws into images only; without a display AWT must not try to reach one
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+    }
+
+    /** Called after each file is written into the temporary directory (a test's way to fail midway). */
+    interface FileHook {
+        void written(String name) throws IOException;
+    }
+
+    private ReportWriter() {}
+
+    /** Writes {@code report} to {@code dir}, replacing a previous report there atomically as the class describes. */
+    public static void write(Path dir, Report report) throws IOException {
+        write(dir, report, name -> {});
+    }
+
+    static void write(Path dir, Report report, FileHook hook) throws IOException {
+        Path target = dir.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        if (parent == null) throw new IOException("cannot write a report as the root directory " + target);
+        String name = target.getFileName().toString();
+        Files.createDirectories(parent);
+        checkReplaceable(target);
+        Map<String, byte[]> files = render(report);
+        Path tmp = sibling(parent, name, "new");
+        try {
+            Files.createDirectory(tmp);
+            for (var f : files.entrySet()) {
+                writeSynced(tmp.resolve(f.getKey()), f.getValue());
+                hook.written(f.getKey());
+            }
+            syncDirectory(tmp);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+        Path old = null;
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            old = sibling(parent, name, "old");
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (old != null) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(tmp);
+            throw e;
+        }
+        syncDirectory(parent);
+        if (old != null) deleteTree(old);
+    }
+
+    /** The page and its pictures as the bytes of each file, pictures first. */
+    static Map<String, byte[]> render(Report report) {
+        Page page = new Page();
+        String html = page.render(report);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        page.images.forEach((file, img) -> {
+            var png = new ByteArrayOutputStream();
+            try {
+                if (!ImageIO.write(img, "png", png)) throw new IllegalStateException("this JDK has no PNG writer");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            files.put(file, png.toByteArray());
+        });
+        files.put("index.html", html.getBytes(StandardCharsets.UTF_8));
+        return files;
+    }
+
+    private static void checkReplaceable(Path target) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS))
+            throw new IOException(target + " exists and is not a directory: not replacing it with a report");
+        try (Stream<Path> entries = Files.list(target)) {
+            if (entries.findAny().isEmpty()) return;
+        }
+        Path index = target.resolve("index.html");
+        if (!Files.isRegularFile(index) || !Files.readString(index, StandardCharsets.UTF_8).contains(Page.GENERATOR))
+            throw new IOException(target + " is not empty and is not a jgrad report (no index.html written by jgrad): "
+                    + "not replacing it; choose another directory or remove it");
+    }
+
+    private static Path sibling(Path parent, String name, String kind) throws IOException {
+        Path p = parent.resolve("." + name + "." + kind + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) throw new FileAlreadyExistsException(p.toString());
+        return p;
+    }
+
+    private static void writeSynced(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(true);
+        }
+    }
+
+    /** Flushes a directory's entries (the names of the files in it) to disk. */
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some platforms (Windows) cannot open a directory; there the file system orders the renames itself
+            if (!System.getProperty("os.name", "").startsWith("Windows")) throw e;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package jgrad.report;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jgrad.app.Run;
+import jgrad.autograd.Tensor;
+import jgrad.nn.Module;
+import jgrad.tensor.Simd;
+import jgrad.train.Evaluation;
+import jgrad.train.Trainer;
+
+/**
+ * A {@link Trainer.Listener} that keeps what the report needs from a training: every step's batch
+ * loss and each epoch's mean loss, time and samples. It passes every call on to {@code next} (e.g.
+ * the CLI's progress bar), so it can sit in front of any other listener.
+ *
+ * <pre>{@code
+ * var recorder = new RunRecorder(Trainer.Listener.NONE);
+ * Run.Result r = Run.run(settings, train, test, recorder);
+ * RunRecord run = recorder.record("1c", r, Misclassifications.mostConfident(r.model(), test, 16));
+ * }</pre>
+ */
+public final class RunRecorder implements Trainer.Listener {
+    private final Trainer.Listener next;
+    private final long start = System.nanoTime();
+    private final List<Double> stepLoss = new ArrayList<>();
+    private final List<EpochRecord> epochs = new ArrayList<>();
+    private int steps;
+
+    /** Starts the run's clock: {@link RunRecord#seconds()} runs from here to {@link #record}. */
+    public RunRecorder(Trainer.Listener next) {
+        this.next = next;
+    }
+
+    @Override
+    public void onStep(int epoch, int step, int stepsInEpoch, float loss) {
+        stepLoss.add((double) loss);
+        steps++;
+        next.onStep(epoch, step, stepsInEpoch, loss);
+    }
+
+    @Override
+    public void onEpoch(Trainer.Epoch e) {
+        epochs.add(new EpochRecord(e.epoch(), steps, e.meanLoss(), e.seconds(), e.samples(), Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+        steps = 0;
+        next.onEpoch(e);
+    }
+
+    /** Attaches accuracy and cross-entropy on both sets to the epoch that just ended, for per-epoch curves. */
+    public void evaluated(Evaluation train, Evaluation test) {
+        if (epochs.isEmpty()) throw new IllegalStateException("no epoch has ended yet: nothing to attach the evaluation to");
+        epochs.set(epochs.size() - 1, epochs.getLast().withEvaluation(train.accuracy(), train.meanLoss(), test.accuracy(), test.meanLoss()));
+    }
+
+    /**
+     * The finished run: the recorded losses, the settings and seed of {@code result}, its test
+     * confusion matrix, and its final train and test evaluation as the last epoch's (unless
+     * {@link #evaluated} already gave that epoch one).
+     */
+    public RunRecord record(String name, Run.Result result, List<Misclassified> worst) {
+        if (!epochs.isEmpty() && Double.isNaN(epochs.getLast().testAccuracy())) evaluated(result.train(), result.test());
+        double trainSeconds = epochs.stream().mapToDouble(EpochRecord::seconds).sum();
+        long samples = epochs.stream().mapToLong(EpochRecord::samples).sum();
+        return new RunRecord(name, settings(result.settings(), result.model()), result.settings().seed(), stepLoss, epochs,
+                result.test().confusion(), result.test().classNames(), worst, (System.nanoTime() - start) / 1e9,
+                trainSeconds > 0 ? samples / trainSeconds : Double.NaN);
+    }
+
+    /** The settings of a run as the report's header lists them. */
+    static Map<String, String> settings(Run.Settings s, Module model) {
+        Map<String, String> m = new LinkedHashMap<>();
+        long params = model.parameters().stream().mapToLong(Tensor::numel).sum();
+        m.put("preset", s.preset().id() + " (notebook " + s.preset().exercise + ")");
+        m.put("model", model.getClass().getSimpleName() + ", " + String.format(Locale.ROOT, "%,d", params) + " parameters");
+        m.put("optimizer", s.optimizer());
+        m.put("learning rate", plain(s.lr()));
+        m.put("weight decay", plain(s.weightDecay()));
+        m.put("momentum", plain(s.momentum()));
+        m.put("batch size", Integer.toString(s.batchSize()));
+        m.put("epochs", Integer.toString(s.epochs()));
+        m.put("threads", s.threads() + " of " + Runtime.getRuntime().availableProcessors() + " cores");
+        m.put("kernels", Simd.ENABLED ? "Vector API, " + Simd.VL + " float lanes" : "scalar (jgrad.simd=false)");
+        m.put("Java", Runtime.version().toString());
+        return m;
+    }
+
+    /** 1e-05 as 0.00001: settings read as typed. */
+    private static String plain(float v) {
+        return new BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
+    }
+}
