@@ -6,13 +6,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code jgrad} command: subcommands for the notebook's exercises, training and benchmarks. */
-@Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad 0.1.0",
+@Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad " + Main.VERSION,
         description = {"A small, fast, pure-Java deep-learning library with PyTorch's semantics.",
                 "Reproduces the PyTorch course notebook's exercises on real Fashion-MNIST."},
         subcommands = {ExerciseCommand.class, TrainCommand.class, SeedCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  jgrad exercise 1b", "  jgrad train --model complex --epochs 10", "  jgrad seed"})
 public final class Main implements Runnable {
+    /** jgrad's version, as the reports and {@code --version} show it. */
+    static final String VERSION = "0.1.0";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -1,7 +1,10 @@
 package jgrad.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,6 +13,11 @@ import jgrad.data.ImageDataset;
 import jgrad.app.Preset;
 import jgrad.app.Run;
 import jgrad.train.Evaluation;
+import jgrad.report.Misclassifications;
+import jgrad.report.Report;
+import jgrad.report.ReportWriter;
+import jgrad.report.RunRecord;
+import jgrad.report.RunRecorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +35,9 @@ final class SeedCommand implements Callable<Integer> {
     long seed;
     @Mixin
     CommonOptions common;
+    @Option(names = "--report", paramLabel = "DIR", description = {"Write an HTML report with charts of every run to DIR/index.html,",
+            "beside the notebook's numbers. Scores both sets after every epoch for the curves."})
+    java.nio.file.Path report;
 
     @Spec
     CommandSpec spec;
@@ -39,13 +50,21 @@ final class SeedCommand implements Callable<Integer> {
         var b = NotebookOutput.print1b(out, 0.2f);
         ImageDataset[] data = common.load();
         Map<Preset, Run.Result> runs = new EnumMap<>(Preset.class);
+        List<RunRecord> records = new ArrayList<>();
+        Map<String, Map<String, String>> published = new LinkedHashMap<>();
         Map<Preset, Evaluation> notebookWay = new EnumMap<>(Preset.class);
         boolean fullLength = epochs == 10;
         for (Preset p : Preset.values()) {
             out.println();
             out.printf("== Exercise %s: %s preset%n", p.exercise, p.id());
-            Run.Result r = Run.run(common.settings(p, epochs, seed).build(), data[0], data[1], new Progress(out, err, Progress.isTerminal(), p, true));
+            var progress = new Progress(out, err, Progress.isTerminal(), p, true);
+            var recorder = report != null ? new RunRecorder(progress) : null;
+            Run.Result r = Run.run(common.settings(p, epochs, seed).build(), data[0], data[1], recorder != null ? recorder : progress);
             NotebookOutput.printResult(out, r, fullLength);
+            if (recorder != null) {
+                records.add(recorder.record(p.exercise, r, Misclassifications.mostConfident(r.model(), data[1], 16)));
+                published.put(p.exercise, Report.notebookNumbers(p, epochs));
+            }
             runs.put(p, r);
             notebookWay.put(p, Run.evaluate(r.model(), data[1], false));
         }
@@ -82,6 +101,10 @@ final class SeedCommand implements Callable<Integer> {
                 ? "The deeper network with BatchNorm, LeakyReLU and Adam fits the training set better and generalises better:\n"
                   + "lower cross-entropy on both sets and higher test accuracy, as in the notebook."
                 : "Unlike the notebook, the deeper network is not better on every measure in this run.");
+        if (report != null) {
+            ReportWriter.write(report, new Report("jgrad seed: the notebook's exercises", Main.VERSION, records, published));
+            out.println("Report: " + report.resolve("index.html"));
+        }
         return 0;
     }
 

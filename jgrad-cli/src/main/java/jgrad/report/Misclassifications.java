@@ -37,7 +37,7 @@ public final class Misclassifications {
         model.eval();
         int base = 0;
         try (var g = GradMode.noGrad()) {
-            for (Batch b : loader(data, 1000, false, 0)) {
+            for (Batch b : loader(data, 1000)) {
                 Tensor logits = model.forward(b.inputs());
                 // the prediction as Evaluation makes it (arg-max of the logits), so it agrees with the confusion matrix
                 float[] probs = logits.softmax(1).data(), pred = logits.argmax(1).data(), labels = b.labels().data();
@@ -63,7 +63,7 @@ public final class Misclassifications {
     }
 
     /** The one place the report builds a {@link DataLoader}: batches of {@code data} transformed as in training. */
-    static DataLoader loader(ImageDataset data, int batchSize, boolean shuffle, long seed) {
-        return new DataLoader(data, batchSize, shuffle, seed, false, Run.TRANSFORM);
+    static DataLoader loader(ImageDataset data, int batchSize) {
+        return DataLoader.builder(data).batchSize(batchSize).transform(Run.TRANSFORM).build();
     }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import jgrad.app.Run;
+import jgrad.app.Settings;
 import jgrad.autograd.Tensor;
 import jgrad.nn.Module;
 import jgrad.tensor.Simd;
@@ -16,7 +17,8 @@ import jgrad.train.Trainer;
 
 /**
  * A {@link Trainer.Listener} that keeps what the report needs from a training: every step's batch
- * loss and each epoch's mean loss, time and samples. It passes every call on to {@code next} (e.g.
+ * loss, each epoch's mean loss, time and samples, and (as {@link Run.EpochScores}) each epoch's
+ * accuracy and cross-entropy on both sets. It passes every call on to {@code next} (e.g.
  * the CLI's progress bar), so it can sit in front of any other listener.
  *
  * <pre>{@code
@@ -25,7 +27,7 @@ import jgrad.train.Trainer;
  * RunRecord run = recorder.record("1c", r, Misclassifications.mostConfident(r.model(), test, 16));
  * }</pre>
  */
-public final class RunRecorder implements Trainer.Listener {
+public final class RunRecorder implements Run.EpochScores {
     private final Trainer.Listener next;
     private final long start = System.nanoTime();
     private final List<Double> stepLoss = new ArrayList<>();
@@ -52,8 +54,10 @@ public final class RunRecorder implements Trainer.Listener {
     }
 
     /** Attaches accuracy and cross-entropy on both sets to the epoch that just ended, for per-epoch curves. */
-    public void evaluated(Evaluation train, Evaluation test) {
-        if (epochs.isEmpty()) throw new IllegalStateException("no epoch has ended yet: nothing to attach the evaluation to");
+    @Override
+    public void scored(int epoch, Evaluation train, Evaluation test) {
+        if (epochs.isEmpty() || epochs.getLast().epoch() != epoch)
+            throw new IllegalStateException("epoch " + epoch + " has not ended yet: nothing to attach the evaluation to");
         epochs.set(epochs.size() - 1, epochs.getLast().withEvaluation(train.accuracy(), train.meanLoss(), test.accuracy(), test.meanLoss()));
     }
 
@@ -63,7 +67,7 @@ public final class RunRecorder implements Trainer.Listener {
      * {@link #evaluated} already gave that epoch one).
      */
     public RunRecord record(String name, Run.Result result, List<Misclassified> worst) {
-        if (!epochs.isEmpty() && Double.isNaN(epochs.getLast().testAccuracy())) evaluated(result.train(), result.test());
+        if (!epochs.isEmpty() && Double.isNaN(epochs.getLast().testAccuracy())) scored(epochs.getLast().epoch(), result.train(), result.test());
         double trainSeconds = epochs.stream().mapToDouble(EpochRecord::seconds).sum();
         long samples = epochs.stream().mapToLong(EpochRecord::samples).sum();
         return new RunRecord(name, settings(result.settings(), result.model()), result.settings().seed(), stepLoss, epochs,
@@ -72,7 +76,7 @@ public final class RunRecorder implements Trainer.Listener {
     }
 
     /** The settings of a run as the report's header lists them. */
-    static Map<String, String> settings(Run.Settings s, Module model) {
+    static Map<String, String> settings(Settings s, Module model) {
         Map<String, String> m = new LinkedHashMap<>();
         long params = model.parameters().stream().mapToLong(Tensor::numel).sum();
         m.put("preset", s.preset().id() + " (notebook " + s.preset().exercise + ")");

@@ -7,7 +7,7 @@
  *
  * <pre>{@code
  * var recorder = new RunRecorder(Trainer.Listener.NONE);
- * Run.Result r = Run.run(Run.Settings.of(Preset.SIMPLE), train, test, recorder);
+ * Run.Result r = Run.run(Settings.of(Preset.SIMPLE), train, test, recorder);
  * RunRecord run = recorder.record("1c", r, Misclassifications.mostConfident(r.model(), test, 16));
  * ReportWriter.write(Path.of("report"), new Report("jgrad train", "0.1.0", List.of(run),
  *         Map.of("1c", Report.notebookNumbers(Preset.SIMPLE, 10))));

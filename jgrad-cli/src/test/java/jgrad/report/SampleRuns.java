@@ -9,14 +9,8 @@ import java.util.Map;
 
 import jgrad.app.Preset;
 import jgrad.app.Run;
-import jgrad.data.DataLoader;
+import jgrad.app.Settings;
 import jgrad.data.ImageDataset;
-import jgrad.loss.CrossEntropyLoss;
-import jgrad.nn.Module;
-import jgrad.optim.Optimizer;
-import jgrad.tensor.Parallel;
-import jgrad.tensor.Rng;
-import jgrad.train.Evaluation;
 import jgrad.train.Trainer;
 
 /**
@@ -57,30 +51,14 @@ final class SampleRuns {
         return new Report("jgrad train: notebook 1c", "0.1.0", List.of(simple()), Map.of("1c", Report.notebookNumbers(Preset.SIMPLE, EPOCHS)));
     }
 
-    /** {@link Run#run}'s training on the first {@code images} training images, with {@link RunRecorder#evaluated} after every epoch. */
+    /** {@link Run#run}'s training on the first {@code images} training images, scored after every epoch. */
     static synchronized RunRecord run(String name, Preset p, long seed, int images, int epochs) throws IOException {
         String key = name + "/" + images + "/" + epochs;
         if (RUNS.containsKey(key)) return RUNS.get(key);
         ImageDataset train = images < data()[0].size() ? firstImages(data()[0], images) : data()[0], test = test();
-        Run.Settings s = new Run.Settings(p, epochs, p.batchSize, p.lr, p.optimizer, p.weightDecay, 0f, seed, Parallel.threads());
-        Parallel.setThreads(s.threads());
-        Rng.manualSeed(seed);
-        Module model = p.model();
-        Optimizer opt = Preset.optimizer(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum());
-        DataLoader loader = Misclassifications.loader(train, s.batchSize(), true, seed);
         RunRecorder recorder = new RunRecorder(Trainer.Listener.NONE);
-        Trainer trainer = new Trainer(model, new CrossEntropyLoss(), opt);
-        List<Trainer.Epoch> history = new ArrayList<>();
-        Evaluation onTrain = null, onTest = null;
-        for (int e = 1; e <= epochs; e++) {
-            history.add(trainer.trainEpoch(loader, e, recorder));
-            recorder.onEpoch(history.getLast());
-            onTrain = Run.evaluate(model, train, true);
-            onTest = Run.evaluate(model, test, true);
-            recorder.evaluated(onTrain, onTest);
-        }
-        RunRecord r = recorder.record(name, new Run.Result(s, history, onTest, onTrain, model),
-                Misclassifications.mostConfident(model, test, 16));
+        Run.Result result = Run.run(Settings.builder(p).epochs(epochs).seed(seed).build(), train, test, recorder);
+        RunRecord r = recorder.record(name, result, Misclassifications.mostConfident(result.model(), test, 16));
         RUNS.put(key, r);
         return r;
     }

@@ -42,14 +42,34 @@ public final class Run {
         return new ImageDataset[]{FashionMNIST.load(src, true), FashionMNIST.load(src, false)};
     }
 
-    /** Trains and evaluates; {@code listener} sees every step and epoch. */
+    /**
+     * A listener that also wants the model scored on both sets after every epoch (for curves of
+     * accuracy and cross-entropy); it costs an evaluation pass over both sets per epoch.
+     */
+    public interface EpochScores extends Trainer.Listener {
+        void scored(int epoch, Evaluation train, Evaluation test);
+    }
+
+    /** Trains and evaluates; {@code listener} sees every step and epoch, and every epoch's scores if it is {@link EpochScores}. */
     public static Result run(Settings s, ImageDataset train, ImageDataset test, Trainer.Listener listener) {
         Parallel.setThreads(s.threads());
         Rng.manualSeed(s.seed());
         Module model = s.preset().model();
         Optimizer opt = Optimizers.create(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum());
         DataLoader loader = DataLoader.builder(train).batchSize(s.batchSize()).shuffle(s.seed()).transform(TRANSFORM).build();
-        List<Trainer.Epoch> history = new Trainer(model, new CrossEntropyLoss(), opt).fit(loader, s.epochs(), listener);
+        Trainer.Listener l = listener instanceof EpochScores scores ? new Trainer.Listener() {
+            @Override
+            public void onStep(int epoch, int step, int steps, float loss) {
+                scores.onStep(epoch, step, steps, loss);
+            }
+
+            @Override
+            public void onEpoch(Trainer.Epoch e) {
+                scores.onEpoch(e);
+                scores.scored(e.epoch(), evaluate(model, train, true), evaluate(model, test, true));
+            }
+        } : listener;
+        List<Trainer.Epoch> history = new Trainer(model, new CrossEntropyLoss(), opt).fit(loader, s.epochs(), l);
         return new Result(s, history, evaluate(model, test, true), evaluate(model, train, true), model);
     }
 
