@@ -5,7 +5,7 @@ Rerun (from the repo root, takes a few seconds):
 
     /usr/bin/python3 tools/golden.py
 
-Writes jgrad-core/src/test/resources/golden/{ops,modules,losses,optim,notebook_1b}.json.
+Writes jgrad-core/src/test/resources/golden/{ops,modules,conv,losses,optim,notebook_1b}.json.
 Format: see tools/README-golden.md. Output is deterministic: float32, one thread,
 and every case draws its data from its own generator seeded with crc32(case name),
 so adding or removing a case never changes the numbers of the others.
@@ -279,6 +279,66 @@ def modules():
     write("modules.json", C)
 
 
+# ----------------------------------------------------------------------------- conv.json
+def conv():
+    """Conv2d over stride, padding, dilation and groups corners; the poolings; BatchNorm2d in train and eval."""
+    C = []
+    cfgs = [  # name, in, out, kernel, stride, padding, dilation, groups, bias, input [N, C, H, W]
+        ("conv_basic", 2, 3, 3, 1, 0, 1, 1, True, (2, 2, 5, 5)),
+        ("conv_pad1", 1, 4, 3, 1, 1, 1, 1, True, (2, 1, 6, 6)),
+        ("conv_stride2_pad1", 3, 2, 3, 2, 1, 1, 1, True, (2, 3, 7, 6)),
+        ("conv_dilation2", 2, 2, 3, 1, 2, 2, 1, False, (1, 2, 7, 7)),
+        ("conv_groups2", 4, 6, 3, 1, 1, 1, 2, True, (2, 4, 5, 5)),
+        ("conv_depthwise", 3, 3, 3, 1, 1, 1, 3, True, (2, 3, 4, 5)),
+        ("conv_1x1", 3, 5, 1, 1, 0, 1, 1, True, (2, 3, 4, 4)),
+        ("conv_kernel_as_input", 2, 3, 4, 1, 0, 1, 1, True, (3, 2, 4, 4)),
+        ("conv_rect_stride3", 2, 2, (2, 3), (3, 2), (1, 0), 1, 1, True, (2, 2, 8, 7)),
+    ]
+    for name, cin, cout, k, st, pad, dil, g, bias, shape in cfgs:
+        r = Rng(name)
+        m = nn.Conv2d(cin, cout, k, stride=st, padding=pad, dilation=dil, groups=g, bias=bias)
+        m = set_params(m, weight=r.randn(*m.weight.shape) * 0.5, **({"bias": r.randn(cout)} if bias else {}))
+        pair = lambda v: list(v) if isinstance(v, tuple) else [v, v]
+        C.append(module_case(name, "Conv2d", m, r.randn(*shape),
+                             {"in_channels": cin, "out_channels": cout, "kernel_size": pair(k), "stride": pair(st),
+                              "padding": pair(pad), "dilation": pair(dil), "groups": g, "bias": bias}))
+    r = Rng("conv_same")
+    m = set_params(nn.Conv2d(2, 3, 3, padding="same"), weight=r.randn(3, 2, 3, 3) * 0.5, bias=r.randn(3))
+    C.append(module_case("conv_same", "Conv2d", m, r.randn(2, 2, 5, 6),
+                         {"in_channels": 2, "out_channels": 3, "kernel_size": [3, 3], "stride": [1, 1], "padding": "same",
+                          "dilation": [1, 1], "groups": 1, "bias": True}))
+    for name, k, st, pad, dil, shape in [("maxpool_2", 2, 2, 0, 1, (2, 3, 6, 6)), ("maxpool_3_s2_p1", 3, 2, 1, 1, (2, 2, 7, 7)),
+                                         ("maxpool_dilation2", 2, 1, 0, 2, (1, 2, 5, 5)), ("maxpool_odd_input", 2, 2, 0, 1, (2, 2, 5, 7))]:
+        C.append(module_case(name, "MaxPool2d", nn.MaxPool2d(k, st, pad, dil), Rng(name).randn(*shape),
+                             {"kernel_size": k, "stride": st, "padding": pad, "dilation": dil}))
+    for name, k, st, pad, shape in [("avgpool_2", 2, 2, 0, (2, 3, 6, 6)), ("avgpool_3_s2_p1", 3, 2, 1, (2, 2, 7, 7))]:
+        C.append(module_case(name, "AvgPool2d", nn.AvgPool2d(k, st, pad), Rng(name).randn(*shape),
+                             {"kernel_size": k, "stride": st, "padding": pad}))
+    for name, out, shape in [("adaptive_avg_1", 1, (2, 3, 5, 7)), ("adaptive_avg_3", 3, (2, 2, 7, 5)), ("adaptive_avg_4_up", 4, (1, 2, 3, 3))]:
+        C.append(module_case(name, "AdaptiveAvgPool2d", nn.AdaptiveAvgPool2d(out), Rng(name).randn(*shape), {"output_size": out}))
+    bnp = {"num_features": 3, "eps": 1e-5, "momentum": 0.1}
+    r = Rng("bn2d")
+    bn = set_params(nn.BatchNorm2d(3).train(), weight=r.randn(3), bias=r.randn(3))
+    before = bn_state(bn)
+    C.append(module_case("batchnorm2d_train", "BatchNorm2d", bn, r.randn(4, 3, 5, 5) * 2 + 1, dict(bnp, training=True),
+                         state_before=before))
+    C[-1]["state_after"] = bn_state(bn)
+    bn.zero_grad()
+    bn.eval()
+    c = module_case("batchnorm2d_eval", "BatchNorm2d", bn, r.randn(2, 3, 4, 4), dict(bnp, training=False, running_stats_from="batchnorm2d_train"))
+    c["inputs"]["running_mean"], c["inputs"]["running_var"] = T(bn.running_mean), T(bn.running_var)
+    c["state_after"] = bn_state(bn)
+    C.append(c)
+    r = Rng("bn1d_3d")
+    bn = set_params(nn.BatchNorm1d(3).train(), weight=r.randn(3), bias=r.randn(3))
+    before = bn_state(bn)
+    C.append(module_case("batchnorm1d_3d_train", "BatchNorm1d", bn, r.randn(4, 3, 6), dict(bnp, training=True), state_before=before))
+    C[-1]["state_after"] = bn_state(bn)
+    C.append(module_case("dropout2d_eval", "Dropout2d", nn.Dropout2d(0.5).eval(), Rng("m_drop2d").randn(2, 3, 2, 2), {"p": 0.5, "training": False}))
+    C.append(module_case("flatten_conv", "Flatten", nn.Flatten(), Rng("m_flat4").randn(2, 3, 2, 2), {"start_dim": 1, "end_dim": -1}))
+    write("conv.json", C)
+
+
 # ----------------------------------------------------------------------------- losses.json
 def losses():
     C = []
@@ -488,6 +548,7 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     ops()
     modules()
+    conv()
     losses()
     optim()
     notebook_1b()

@@ -11,7 +11,9 @@ import jgrad.autograd.GradMode;
 import jgrad.data.Batch;
 import jgrad.data.DataLoader;
 import jgrad.data.ImageDataset;
-import jgrad.nn.Linear;
+import jgrad.app.Settings;
+import jgrad.loss.CrossEntropyLoss;
+import jgrad.tensor.MatMul;
 import jgrad.nn.Module;
 import jgrad.app.Preset;
 import jgrad.app.Run;
@@ -30,10 +32,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * machine reaches in a register-only FMA loop (measured first), and test-set eval throughput.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures training and evaluation speed of the notebook's networks on real Fashion-MNIST."})
+        description = {"Measures training and evaluation speed of the presets on real Fashion-MNIST."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, defaultValue = "both", description = "simple, complex or both (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Option(names = {"-m", "--model"}, defaultValue = "simple,complex", split = ",",
+            description = "Presets to measure: simple, complex, cnn, or all (default: ${DEFAULT-VALUE}).")
+    List<String> model;
     @Option(names = {"-e", "--epochs"}, defaultValue = "3", description = "Epochs per model, at least 2 (default: ${DEFAULT-VALUE}).")
     int epochs;
     @Mixin
@@ -43,27 +46,27 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /**
-     * FLOP per training sample of a network's Linear layers, counted from the model: with Σ in·out
-     * multiply-adds forward, the weight gradients cost as much again, and so do the input gradients
-     * except the first layer's (its input needs none).
+     * FLOP per training sample in the matrix multiplies (linear and convolution layers, forward and
+     * backward), counted by {@link MatMul#multiplyAdds} over one real step of a fresh network; the
+     * element-wise work is not counted, so this is what the GEMMs achieve.
      */
-    static long trainFlops(Module model) {
-        long macs = 0, first = -1;
-        for (Module m : model.modules())
-            if (m instanceof Linear l) {
-                long layer = (long) l.inFeatures * l.outFeatures;
-                if (first < 0) first = layer;
-                macs += layer;
-            }
-        return 2 * (3 * macs - Math.max(first, 0));
+    static double trainFlopsPerSample(Settings s, ImageDataset train) {
+        Module m = Run.model(s);
+        Batch b = DataLoader.builder(train).batchSize(s.batchSize()).transform(Run.TRANSFORM).build().iterator().next();
+        long before = MatMul.multiplyAdds();
+        new CrossEntropyLoss().forward(m.forward(b.inputs()), b.labels()).backward();
+        return 2.0 * (MatMul.multiplyAdds() - before) / b.size();
     }
 
     @Override
     public Integer call() throws Exception {
         if (epochs < 2) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--epochs must be at least 2 (the first is warm-up)");
-        List<Preset> presets = model.equals("both") ? List.of(Preset.values()) : Preset.byId(model) != null ? List.of(Preset.byId(model)) : null;
-        if (presets == null)
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple, complex or both");
+        List<Preset> presets = new ArrayList<>();
+        for (String id : model) {
+            if (id.equals("all")) presets.addAll(List.of(Preset.values()));
+            else if (Preset.byId(id) != null) presets.add(Preset.byId(id));
+            else throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown model '" + id + "': expected simple, complex, cnn or all");
+        }
         PrintWriter out = spec.commandLine().getOut();
         int t = common.threads();
         Parallel.setThreads(t);
@@ -83,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
             });
             double[] rest = secs.subList(1, secs.size()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double median = rest.length % 2 == 1 ? rest[rest.length / 2] : (rest[rest.length / 2 - 1] + rest[rest.length / 2]) / 2;
-            double gflops = trainFlops(r.model()) * (double) data[0].size() / median / 1e9;
+            double gflops = trainFlopsPerSample(s, data[0]) * data[0].size() / median / 1e9;
             double evalSec = evalSeconds(r.model(), data[1]);
             out.printf(Locale.ROOT, "RESULT model=%s threads=%d median_epoch_s=%.3f samples_per_s=%.0f gflops=%.1f peak_pct=%.1f "
                             + "eval_10k_s=%.3f eval_samples_per_s=%.0f test_acc=%.2f%n",

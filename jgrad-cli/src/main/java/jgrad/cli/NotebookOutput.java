@@ -64,6 +64,7 @@ final class NotebookOutput {
     /** The notebook's last three lines of a run, with the notebook's figures beside them when {@code compare}. */
     static void printResult(PrintWriter out, Run.Result r, boolean compare) {
         Preset p = r.settings().preset();
+        compare &= p.fromNotebook();
         String a = compare ? String.format(Locale.ROOT, "   [notebook: %.2f%%]", p.notebookAccuracy) : "";
         String tr = compare ? String.format(Locale.ROOT, "   [notebook: %.4f]", p.notebookTrainCE) : "";
         String te = compare ? String.format(Locale.ROOT, "   [notebook: %.4f]", p.notebookTestCE) : "";

@@ -51,7 +51,7 @@ final class Progress implements Trainer.Listener {
             err.print("\r" + " ".repeat(78) + "\r");
             err.flush();
         }
-        String nb = compare && e.epoch() <= 10 ? String.format(Locale.ROOT, "   [notebook: %.4f]", preset.notebookEpochLoss(e.epoch())) : "";
+        String nb = compare && !Double.isNaN(preset.notebookEpochLoss(e.epoch())) ? String.format(Locale.ROOT, "   [notebook: %.4f]", preset.notebookEpochLoss(e.epoch())) : "";
         out.printf(Locale.ROOT, "Epoch %d, Loss: %s   (%.2f s, %.0f samples/s)%s%n", e.epoch(), e.meanLoss(), e.seconds(),
                 e.samples() / e.seconds(), nb);
         out.flush();

@@ -27,10 +27,13 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code jgrad seed}: the whole notebook (1b, 1c, 1d) and a table of jgrad's results beside the notebook's. */
 @Command(name = "seed", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the whole notebook (1b, 1c, 1d) and prints jgrad's results beside the notebook's.",
-                "1c and 1d train on real Fashion-MNIST with the notebook's settings; the comparison of the two networks follows."})
+                "1c and 1d train on real Fashion-MNIST with the notebook's settings; the comparison of the two networks follows.",
+                "Then, beyond the notebook, the cnn preset (a convolutional network) with the same data and epochs."})
 final class SeedCommand implements Callable<Integer> {
-    @Option(names = {"-e", "--epochs"}, defaultValue = "10", description = "Epochs for 1c and 1d (default: ${DEFAULT-VALUE}, the notebook's).")
+    @Option(names = {"-e", "--epochs"}, defaultValue = "10", description = "Epochs for every run (default: ${DEFAULT-VALUE}, the notebook's).")
     int epochs;
+    @Option(names = "--no-cnn", description = "Leave out the cnn run beyond the notebook (it takes the longest).")
+    boolean noCnn;
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
     @Mixin
@@ -54,16 +57,18 @@ final class SeedCommand implements Callable<Integer> {
         Map<String, Map<String, String>> published = new LinkedHashMap<>();
         Map<Preset, Evaluation> notebookWay = new EnumMap<>(Preset.class);
         boolean fullLength = epochs == 10;
-        for (Preset p : Preset.values()) {
+        List<Preset> presets = noCnn ? List.of(Preset.SIMPLE, Preset.COMPLEX) : List.of(Preset.values());
+        for (Preset p : presets) {
             out.println();
-            out.printf("== Exercise %s: %s preset%n", p.exercise, p.id());
+            if (p.fromNotebook()) out.printf("== Exercise %s: %s preset%n", p.exercise, p.id());
+            else out.printf("== Beyond the notebook: %s preset (%s)%n", p.id(), p.spec);
             var progress = new Progress(out, err, Progress.isTerminal(), p, true);
             var recorder = report != null ? new RunRecorder(progress) : null;
             Run.Result r = Run.run(common.settings(p, epochs, seed).build(), data[0], data[1], recorder != null ? recorder : progress);
             NotebookOutput.printResult(out, r, fullLength);
             if (recorder != null) {
-                records.add(recorder.record(p.exercise, r, Misclassifications.mostConfident(r.model(), data[1], 16)));
-                published.put(p.exercise, Report.notebookNumbers(p, epochs));
+                records.add(recorder.record(p.label(), r, Misclassifications.mostConfident(r.model(), data[1], 16)));
+                if (p.fromNotebook()) published.put(p.label(), Report.notebookNumbers(p, epochs));
             }
             runs.put(p, r);
             notebookWay.put(p, Run.evaluate(r.model(), data[1], false));
@@ -77,14 +82,16 @@ final class SeedCommand implements Callable<Integer> {
                 + " / " + NotebookOutput.num(b.maxAbsGrad()) + " / " + (b.weightsChanged() ? "yes" : "no"));
         out.printf(f, "1b max |manual - autograd| gradient", "-", NotebookOutput.num(b.maxDiffFromAutograd()));
         // the notebook's figures are after 10 epochs: beside a shorter run they are left out
-        for (Preset p : Preset.values()) {
+        for (Preset p : presets) {
             Run.Result x = runs.get(p);
             int last = x.epochs().size();
-            out.printf(Locale.ROOT, f, p.exercise + " final epoch loss", last <= 10 ? fmt(p.notebookEpochLoss(last)) : "", fmt(x.epochs().get(last - 1).meanLoss()));
-            out.printf(Locale.ROOT, f, p.exercise + " test accuracy", fullLength ? pct(p.notebookAccuracy) : "", pct(x.test().accuracy()));
-            out.printf(Locale.ROOT, f, p.exercise + " cross-entropy, training set", fullLength ? fmt(p.notebookTrainCE) : "", fmt(x.train().meanLoss()));
-            out.printf(Locale.ROOT, f, p.exercise + " cross-entropy, test set", fullLength ? fmt(p.notebookTestCE) : "", fmt(x.test().meanLoss()));
-            out.printf(Locale.ROOT, f, p.exercise + " test accuracy without eval()", "", pct(notebookWay.get(p).accuracy()));
+            boolean compare = fullLength && p.fromNotebook();
+            String l = p.fromNotebook() ? p.exercise : p.id() + " (beyond the notebook)";
+            out.printf(Locale.ROOT, f, l + " final epoch loss", fmt(p.notebookEpochLoss(last)), fmt(x.epochs().get(last - 1).meanLoss()));
+            out.printf(Locale.ROOT, f, l + " test accuracy", compare ? pct(p.notebookAccuracy) : "", pct(x.test().accuracy()));
+            out.printf(Locale.ROOT, f, l + " cross-entropy, training set", compare ? fmt(p.notebookTrainCE) : "", fmt(x.train().meanLoss()));
+            out.printf(Locale.ROOT, f, l + " cross-entropy, test set", compare ? fmt(p.notebookTestCE) : "", fmt(x.test().meanLoss()));
+            out.printf(Locale.ROOT, f, l + " test accuracy without eval()", "", pct(notebookWay.get(p).accuracy()));
         }
         Run.Result s = runs.get(Preset.SIMPLE), c = runs.get(Preset.COMPLEX);
         out.println();
@@ -113,7 +120,7 @@ final class SeedCommand implements Callable<Integer> {
     }
 
     private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static String pct(double v) {

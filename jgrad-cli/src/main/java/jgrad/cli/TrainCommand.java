@@ -25,15 +25,27 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code jgrad train}: the notebook's 1c/1d training on real Fashion-MNIST, with every setting overridable. */
+/** {@code jgrad train}: a preset or any network from a spec, on real Fashion-MNIST, with every setting overridable. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains the notebook's 1c or 1d network on real Fashion-MNIST.",
+        description = {"Trains a network on real Fashion-MNIST: a preset, or any MLP or CNN written as a spec (--arch).",
                 "Prints what the notebook prints: per-epoch loss, test accuracy, cross-entropy on the training and test sets.",
-                "Presets: simple = exercise 1c (784-256-128-10 ReLU, SGD lr 0.01);",
-                "         complex = exercise 1d (784-512-256-128-10, BatchNorm1d, LeakyReLU 0.2, Adam lr 1e-3, wd 1e-5)."})
+                "Presets (each a named spec, with its optimizer; batch 64, 10 epochs):",
+                "  simple   notebook 1c, SGD lr 0.01:       flatten, fc1=linear 256, relu, fc2=linear 128, relu, fc3=linear 10",
+                "  complex  notebook 1d, Adam lr 1e-3, weight decay 1e-5:",
+                "           flatten, fc1=linear 512, batch_norm1=bn, leakyrelu 0.2, fc2=linear 256, batch_norm2=bn, leakyrelu 0.2,",
+                "           fc3=linear 128, batch_norm3=bn, leakyrelu 0.2, fc4=linear 10",
+                "  cnn      beyond the notebook, Adam lr 1e-3:",
+                "           conv 32 3 same, bn, relu, maxpool 2, conv 64 3 same, bn, relu, maxpool 2, flatten, linear 128, relu,",
+                "           dropout 0.3, linear 10",
+                "A spec lists layers separated by commas, inputs [1, 28, 28]; sizes in are inferred:",
+                "  conv OUT K [same|valid|pad P] [stride S] [dilation D] [groups G] [nobias], linear OUT [nobias], bn, relu,",
+                "  leakyrelu [SLOPE], sigmoid, tanh, maxpool K [stride S] [pad P], avgpool K [stride S] [pad P],",
+                "  adaptiveavgpool SIZE, dropout [P], dropout2d [P], flatten; NAME=LAYER names a layer's state-dict keys."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, defaultValue = "simple", description = "Preset: simple (1c) or complex (1d). Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-m", "--model"}, defaultValue = "simple", description = "Preset: simple (1c), complex (1d) or cnn. Default: ${DEFAULT-VALUE}.")
     String model;
+    @Option(names = "--arch", paramLabel = "SPEC", description = "The network as a spec (see above) instead of the preset's; the preset's optimizer settings apply.")
+    String arch;
     @Option(names = {"-e", "--epochs"}, description = "Epochs (default: 10, the notebook's).")
     Integer epochs;
     @Option(names = {"-b", "--batch-size"}, description = "Batch size (default: 64).")
@@ -67,8 +79,8 @@ final class TrainCommand implements Callable<Integer> {
 
     Settings settings() {
         Preset p = Preset.byId(model);
-        if (p == null) throw new ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple or complex");
-        Settings.Builder b = common.settings(p, epochs != null ? epochs : p.epochs, seed).momentum(momentum);
+        if (p == null) throw new ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple, complex or cnn");
+        Settings.Builder b = common.settings(p, epochs != null ? epochs : p.epochs, seed).momentum(momentum).arch(arch);
         if (batchSize != null) b.batchSize(batchSize);
         if (lr != null) b.lr(lr);
         if (optimizer != null) b.optimizer(optimizer);
@@ -79,7 +91,11 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0)) throw new ParameterException(spec.commandLine(), "--lr must be positive, got " + lr);
         if (optimizer != null && !Optimizers.NAMES.contains(optimizer))
             throw new ParameterException(spec.commandLine(), "unknown optimizer '" + optimizer + "': expected one of " + Optimizers.NAMES);
-        return b.build();
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) { // a bad --arch spec
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     @Override
@@ -87,9 +103,11 @@ final class TrainCommand implements Callable<Integer> {
         Settings s = settings();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         ImageDataset[] data = common.load();
-        out.printf(Locale.ROOT, "Training %s (notebook %s): %s, %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
-                s.preset().id(), s.preset().exercise, s.preset().network,
-                s.optimizer(), plain(s.lr()), s.weightDecay() != 0 ? ", weight decay " + plain(s.weightDecay()) : "", s.batchSize(), s.epochs(), s.seed(), s.threads());
+        long params = Run.model(s).parameters().stream().mapToLong(jgrad.autograd.Tensor::numel).sum();
+        out.printf(Locale.ROOT, "Training %s: %s (%,d parameters); %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
+                s.arch() != null ? "--arch" : s.preset().id() + (s.preset().fromNotebook() ? " (notebook " + s.preset().exercise + ")" : ""),
+                s.spec(), params, s.optimizer(), plain(s.lr()), s.weightDecay() != 0 ? ", weight decay " + plain(s.weightDecay()) : "",
+                s.batchSize(), s.epochs(), s.seed(), s.threads());
         boolean notebookSettings = s.hasNotebookHyperparameters();
         var progress = new Progress(out, err, !noProgress && Progress.isTerminal(), s.preset(), notebookSettings);
         var recorder = report != null ? new RunRecorder(progress) : null;
@@ -107,9 +125,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (confusion) out.print(r.test().report());
         if (report != null) {
-            RunRecord run = recorder.record(s.preset().exercise, r, Misclassifications.mostConfident(r.model(), data[1], 16));
-            ReportWriter.write(report, new Report("jgrad train: " + s.preset().id() + " (notebook " + s.preset().exercise + ")",
-                    Main.VERSION, List.of(run), Map.of(run.name(), Report.notebookNumbers(s.preset(), s.epochs()))));
+            String name = s.arch() != null ? "arch" : s.preset().label();
+            RunRecord run = recorder.record(name, r, Misclassifications.mostConfident(r.model(), data[1], 16));
+            var published = notebookSettings ? Map.of(name, Report.notebookNumbers(s.preset(), s.epochs())) : Map.<String, Map<String, String>>of();
+            ReportWriter.write(report, new Report("jgrad train: " + name + ", " + s.spec(), Main.VERSION, List.of(run), published));
             out.println("Report: " + report.resolve("index.html"));
         }
         return 0;

@@ -32,13 +32,19 @@ public record Report(String title, String version, List<RunRecord> runs, Map<Str
         published = Collections.unmodifiableMap(p);
     }
 
-    /** The notebook's printed results for preset {@code p}, its loss taken at epoch {@code epochs} (at most 10, the notebook's). */
+    /**
+     * The notebook's printed results for preset {@code p} that compare with a run of {@code epochs}:
+     * its loss at that epoch (it printed one per epoch, up to 10), and its final figures only for a
+     * run of all its epochs. Empty for a preset beyond the notebook.
+     */
     public static Map<String, String> notebookNumbers(Preset p, int epochs) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(RunRecord.FINAL_LOSS, RunRecord.fixed(p.notebookEpochLoss(Math.max(1, Math.min(10, epochs)))));
-        m.put(RunRecord.TEST_ACCURACY, RunRecord.percent(p.notebookAccuracy));
-        m.put(RunRecord.TRAIN_CE, RunRecord.fixed(p.notebookTrainCE));
-        m.put(RunRecord.TEST_CE, RunRecord.fixed(p.notebookTestCE));
+        if (!p.fromNotebook()) return m;
+        m.put(RunRecord.FINAL_LOSS, RunRecord.fixed(p.notebookEpochLoss(epochs)));
+        boolean full = epochs == p.epochs;
+        m.put(RunRecord.TEST_ACCURACY, full ? RunRecord.percent(p.notebookAccuracy) : "");
+        m.put(RunRecord.TRAIN_CE, full ? RunRecord.fixed(p.notebookTrainCE) : "");
+        m.put(RunRecord.TEST_CE, full ? RunRecord.fixed(p.notebookTestCE) : "");
         return m;
     }
 }

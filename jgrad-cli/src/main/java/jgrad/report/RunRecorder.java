@@ -79,7 +79,8 @@ public final class RunRecorder implements Run.EpochScores {
     static Map<String, String> settings(Settings s, Module model) {
         Map<String, String> m = new LinkedHashMap<>();
         long params = model.parameters().stream().mapToLong(Tensor::numel).sum();
-        m.put("preset", s.preset().id() + " (notebook " + s.preset().exercise + ")");
+        m.put("preset", s.preset().id() + (s.preset().fromNotebook() ? " (notebook " + s.preset().exercise + ")" : ""));
+        m.put("network", s.spec());
         m.put("model", model.getClass().getSimpleName() + ", " + String.format(Locale.ROOT, "%,d", params) + " parameters");
         m.put("optimizer", s.optimizer());
         m.put("learning rate", plain(s.lr()));

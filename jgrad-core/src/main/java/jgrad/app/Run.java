@@ -12,6 +12,7 @@ import jgrad.data.ImageDataset;
 import jgrad.data.Transform;
 import jgrad.data.Transforms;
 import jgrad.loss.CrossEntropyLoss;
+import jgrad.models.Spec;
 import jgrad.nn.Module;
 import jgrad.optim.Optimizer;
 import jgrad.optim.Optimizers;
@@ -54,7 +55,7 @@ public final class Run {
     public static Result run(Settings s, ImageDataset train, ImageDataset test, Trainer.Listener listener) {
         Parallel.setThreads(s.threads());
         Rng.manualSeed(s.seed());
-        Module model = s.preset().model();
+        Module model = model(s);
         Optimizer opt = Optimizers.create(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum());
         DataLoader loader = DataLoader.builder(train).batchSize(s.batchSize()).shuffle(s.seed()).transform(TRANSFORM).build();
         Trainer.Listener l = listener instanceof EpochScores scores ? new Trainer.Listener() {
@@ -71,6 +72,11 @@ public final class Run {
         } : listener;
         List<Trainer.Epoch> history = new Trainer(model, new CrossEntropyLoss(), opt).fit(loader, s.epochs(), l);
         return new Result(s, history, evaluate(model, test, true), evaluate(model, train, true), model);
+    }
+
+    /** A fresh network for {@code s}, its weights drawn from the global generator: the preset's, or {@code s.arch()}'s. */
+    public static Module model(Settings s) {
+        return s.arch() == null ? s.preset().model() : Spec.parse(s.arch(), Preset.INPUT).build(Rng.global());
     }
 
     /** Accuracy and cross-entropy of {@code model} on {@code data}, in eval mode unless {@code evalMode} is false. */

@@ -6,10 +6,12 @@ import jgrad.tensor.Rng;
 /**
  * Inverted dropout, as PyTorch's {@code Dropout(p)}: {@code p} is the probability of dropping an
  * element. In training, {@code y = x·m/(1-p)} with m ~ Bernoulli(1-p); in evaluation {@code y = x}.
+ * {@link Dropout2d} drops whole channels instead.
  */
-public final class Dropout extends Module {
+public class Dropout extends Module {
     private final float p;
     private final Rng rng;
+    private final boolean channels;
 
     /** Dropout drawing from the global generator current at each forward, so {@code Rng.manualSeed} applies. */
     public Dropout(float p) {
@@ -17,14 +19,25 @@ public final class Dropout extends Module {
     }
 
     public Dropout(float p, Rng rng) {
+        this(p, rng, false);
+    }
+
+    /** Dropout of single elements, or of whole channels when {@code channels}. */
+    Dropout(float p, Rng rng, boolean channels) {
         if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
         this.p = p;
         this.rng = rng;
+        this.channels = channels;
+    }
+
+    public float p() {
+        return p;
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.dropout(x, p, isTraining(), rng != null ? rng : Rng.global());
+        Rng r = rng != null ? rng : Rng.global();
+        return channels ? Functional.dropout2d(x, p, isTraining(), r) : Functional.dropout(x, p, isTraining(), r);
     }
 
     @Override

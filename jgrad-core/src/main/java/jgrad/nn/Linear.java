@@ -27,17 +27,8 @@ public final class Linear extends Module implements Activation.Fusing {
             throw new IllegalArgumentException("Linear: feature counts must be non-negative, got " + inFeatures + " and " + outFeatures);
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
-        // kaiming_uniform_(a=√5): gain = √(2/(1+a²)) = √(1/3), bound = gain·√(3/fan_in) = 1/√fan_in
-        float bound = inFeatures > 0 ? (float) (1.0 / Math.sqrt(inFeatures)) : 0f;
-        weight = registerParameter("weight", uniform(rng, bound, outFeatures, inFeatures));
-        this.bias = bias ? registerParameter("bias", uniform(rng, bound, outFeatures)) : null;
-    }
-
-    private static Tensor uniform(Rng rng, float bound, int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        float[] d = t.data();
-        for (int i = 0; i < d.length; i++) d[i] = rng.uniform(-bound, bound);
-        return t;
+        weight = registerParameter("weight", kaimingUniform(rng, inFeatures, outFeatures, inFeatures));
+        this.bias = bias ? registerParameter("bias", kaimingUniform(rng, inFeatures, outFeatures)) : null;
     }
 
     @Override

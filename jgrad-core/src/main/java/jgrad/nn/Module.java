@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import jgrad.autograd.Tensor;
+import jgrad.tensor.Rng;
 import jgrad.tensor.Shapes;
 
 /**
@@ -161,6 +162,19 @@ public abstract class Module {
     /** The settings shown inside the parentheses of {@link #toString()}, as PyTorch's {@code extra_repr}. */
     protected String extraRepr() {
         return "";
+    }
+
+    /**
+     * PyTorch's default initialisation of Linear and Conv layers, {@code kaiming_uniform_(a=√5)}:
+     * U(-1/√fanIn, 1/√fanIn) (gain √(2/(1+a²)) = √(1/3), bound = gain·√(3/fanIn)); its biases use
+     * the same bound. All zeros when fanIn is 0.
+     */
+    protected static Tensor kaimingUniform(Rng rng, int fanIn, int... shape) {
+        float bound = fanIn > 0 ? (float) (1.0 / Math.sqrt(fanIn)) : 0f;
+        Tensor t = Tensor.zeros(shape);
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) d[i] = rng.uniform(-bound, bound);
+        return t;
     }
 
     /** A float as Python prints it ({@code 1e-05}, {@code 0.1}), for {@link #extraRepr()}. */

@@ -4,7 +4,8 @@ import jgrad.autograd.Tensor;
 
 /**
  * Modules applied in order, {@code y = mₙ(…m₂(m₁(x)))}; children are named "0", "1", … as in PyTorch,
- * so state-dict keys read {@code 0.weight}, {@code 1.running_mean}. A layer that can apply an
+ * so state-dict keys read {@code 0.weight}, {@code 1.running_mean}, or by the names given, as
+ * PyTorch's {@code Sequential(OrderedDict(...))}: {@code fc1.weight}. A layer that can apply an
  * activation ({@link Activation.Fusing}: {@link Linear}, {@link BatchNorm}) followed by one that
  * is fusable ({@link Activation.Fusable}: {@link ReLU}, {@link LeakyReLU} with slope ≥ 0) runs as one
  * fused layer: the same values and gradients, with fewer passes over memory.
@@ -15,6 +16,12 @@ public final class Sequential extends Module {
     public Sequential(Module... layers) {
         this.layers = layers.clone();
         for (int i = 0; i < layers.length; i++) register(Integer.toString(i), layers[i]);
+    }
+
+    /** Layers under the given names, in the map's order. */
+    public Sequential(java.util.SequencedMap<String, ? extends Module> named) {
+        this.layers = named.values().toArray(new Module[0]);
+        named.forEach(this::register);
     }
 
     public Module get(int i) {

@@ -42,7 +42,15 @@ public final class MatMul {
     /** Tasks per thread when threads share panels: enough for a faster thread to take over a slower one's share. */
     private static final int TASKS_PER_THREAD = 8;
 
+    /** Multiply-adds done by {@link #mm} since the start, for benchmarks that report achieved FLOP/s. */
+    private static final java.util.concurrent.atomic.LongAdder MULTIPLY_ADDS = new java.util.concurrent.atomic.LongAdder();
+
     private MatMul() {}
+
+    /** The multiply-adds (m·n·k per call) every {@link #mm} so far has done: FLOPs are twice this. */
+    public static long multiplyAdds() {
+        return MULTIPLY_ADDS.sum();
+    }
 
     /**
      * {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}. Offsets let callers
@@ -57,6 +65,7 @@ public final class MatMul {
     static void mm(boolean simd, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                    float[] c, int cOff, int m, int n, int k, boolean accumulate) {
         if (m == 0 || n == 0) return;
+        MULTIPLY_ADDS.add((long) m * n * k);
         if (k == 0) {
             if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
             return;

@@ -15,11 +15,17 @@ import org.junit.jupiter.api.TestFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import jgrad.autograd.Tensor;
+import jgrad.nn.AdaptiveAvgPool2d;
+import jgrad.nn.AvgPool2d;
 import jgrad.nn.BatchNorm1d;
+import jgrad.nn.BatchNorm2d;
+import jgrad.nn.Conv2d;
 import jgrad.nn.Dropout;
+import jgrad.nn.Dropout2d;
 import jgrad.nn.Flatten;
 import jgrad.nn.LeakyReLU;
 import jgrad.nn.Linear;
+import jgrad.nn.MaxPool2d;
 import jgrad.nn.Module;
 import jgrad.nn.ReLU;
 import jgrad.nn.Sigmoid;
@@ -33,26 +39,42 @@ import jgrad.tensor.Rng;
  * {@code init_linear_784_256} checks jgrad's own initialisation by its statistics.
  */
 class ModulesGoldenTest {
-    private static final Map<String, Function<JsonNode, Module>> MODULES = Map.of(
-            "Linear", p -> new Linear(p.get("in_features").asInt(), p.get("out_features").asInt(), true, new Rng(0)),
-            "BatchNorm1d", p -> new BatchNorm1d(p.get("num_features").asInt(), (float) p.get("eps").asDouble(),
-                    (float) p.get("momentum").asDouble(), true),
-            "ReLU", p -> new ReLU(),
-            "LeakyReLU", p -> new LeakyReLU((float) p.get("negative_slope").asDouble()),
-            "Sigmoid", p -> new Sigmoid(),
-            "Tanh", p -> new Tanh(),
-            "Flatten", p -> new Flatten(p.get("start_dim").asInt()),
-            "Dropout", p -> new Dropout((float) p.get("p").asDouble()));
+    private static final Map<String, Function<JsonNode, Module>> MODULES = Map.ofEntries(
+            Map.entry("Linear", p -> new Linear(p.get("in_features").asInt(), p.get("out_features").asInt(), true, new Rng(0))),
+            Map.entry("BatchNorm1d", p -> new BatchNorm1d(p.get("num_features").asInt(), (float) p.get("eps").asDouble(),
+                    (float) p.get("momentum").asDouble(), true)),
+            Map.entry("BatchNorm2d", p -> new BatchNorm2d(p.get("num_features").asInt(), (float) p.get("eps").asDouble(),
+                    (float) p.get("momentum").asDouble(), true)),
+            Map.entry("Conv2d", p -> new Conv2d(p.get("in_channels").asInt(), p.get("out_channels").asInt(), ints(p.get("kernel_size")),
+                    ints(p.get("stride")), p.get("padding").isTextual() ? null : ints(p.get("padding")), ints(p.get("dilation")),
+                    p.get("groups").asInt(), p.get("bias").asBoolean(), new Rng(0))),
+            Map.entry("MaxPool2d", p -> new MaxPool2d(p.get("kernel_size").asInt(), p.get("stride").asInt(), p.get("padding").asInt(),
+                    p.get("dilation").asInt())),
+            Map.entry("AvgPool2d", p -> new AvgPool2d(p.get("kernel_size").asInt(), p.get("stride").asInt(), p.get("padding").asInt())),
+            Map.entry("AdaptiveAvgPool2d", p -> new AdaptiveAvgPool2d(p.get("output_size").asInt())),
+            Map.entry("ReLU", p -> new ReLU()),
+            Map.entry("LeakyReLU", p -> new LeakyReLU((float) p.get("negative_slope").asDouble())),
+            Map.entry("Sigmoid", p -> new Sigmoid()),
+            Map.entry("Tanh", p -> new Tanh()),
+            Map.entry("Flatten", p -> new Flatten(p.get("start_dim").asInt())),
+            Map.entry("Dropout", p -> new Dropout((float) p.get("p").asDouble())),
+            Map.entry("Dropout2d", p -> new Dropout2d((float) p.get("p").asDouble())));
 
     @TestFactory
     Stream<DynamicTest> modules() {
         return tests("modules", c -> {
             if (c.get("kind").asText().equals("init")) checkInit(c);
-            else checkModule(c);
+            else checkModule("modules", c);
         });
     }
 
-    private static void checkModule(JsonNode c) {
+    /** Conv2d, the poolings and BatchNorm over [N, C, *]: conv.json. */
+    @TestFactory
+    Stream<DynamicTest> convolutionalModules() {
+        return tests("conv", c -> checkModule("conv", c));
+    }
+
+    private static void checkModule(String file, JsonNode c) {
         String kind = c.get("kind").asText();
         JsonNode p = c.get("params");
         Module m = MODULES.get(kind).apply(p);
@@ -64,14 +86,14 @@ class ModulesGoldenTest {
         // train case's buffers after) and by the case's parameters/statistics (inputs)
         Map<String, Tensor> in = tensors(c.get("inputs")), state = new LinkedHashMap<>(m.stateDict());
         if (c.has("state_before")) state.putAll(tensors(c.get("state_before")));
-        if (p.has("running_stats_from")) state.putAll(tensors(named("modules", p.get("running_stats_from").asText()).get("state_after")));
+        if (p.has("running_stats_from")) state.putAll(tensors(named(file, p.get("running_stats_from").asText()).get("state_after")));
         in.forEach((k, v) -> {
             if (state.containsKey(k)) state.put(k, v);
         });
         if (!state.isEmpty()) m.loadStateDict(state);
 
         Tensor x = in.get("input").requiresGrad(true);
-        Tol tol = kind.equals("Linear") || kind.equals("BatchNorm1d") ? REDUCTION : ELEMENTWISE;
+        Tol tol = kind.equals("Linear") || kind.startsWith("BatchNorm") || kind.contains("Pool") || kind.equals("Conv2d") ? REDUCTION : ELEMENTWISE;
         Tensor y = m.forward(x);
         assertClose(c.get("output"), y, tol, "output");
         y.backward(tensor(c.get("upstream")));

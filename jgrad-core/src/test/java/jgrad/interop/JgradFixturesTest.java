@@ -8,6 +8,7 @@ import static jgrad.interop.PyTorchInteropTest.logits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class JgradFixturesTest {
     @Test
     void theCommittedWeightsStillGiveTheCommittedLogits() throws IOException {
         Tensor images = images();
-        for (Preset p : Preset.values()) {
+        for (Preset p : List.of(Preset.SIMPLE, Preset.COMPLEX)) {
             Module model = p.model();
             model.loadStateDict(load("jgrad/" + NAMES.get(p) + ".safetensors"));
             assertLogitsMatch(load("jgrad/" + NAMES.get(p) + ".logits.safetensors").get("logits"), logits(model, images),
@@ -60,7 +61,7 @@ class JgradFixturesTest {
         Path out = Path.of(System.getProperty("jgrad.interop.out"));
         ImageDataset[] data = Run.load(null, false);
         Tensor images = images();
-        for (Preset p : Preset.values()) {
+        for (Preset p : List.of(Preset.SIMPLE, Preset.COMPLEX)) {
             Run.Result r = Run.run(Settings.builder(p).epochs(1).build(), data[0], data[1], Trainer.Listener.NONE);
             SafeTensors.save(r.model().stateDict(), out.resolve(NAMES.get(p) + ".safetensors"));
             Map<String, Tensor> logits = new LinkedHashMap<>();
