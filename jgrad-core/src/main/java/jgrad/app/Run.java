@@ -82,7 +82,7 @@ public final class Run {
     /** Accuracy and cross-entropy of {@code model} on {@code data}, in eval mode unless {@code evalMode} is false. */
     public static Evaluation evaluate(Module model, ImageDataset data, boolean evalMode) {
         // eval mode is independent of batch size, so big batches; the notebook's train-mode way uses its 64
-        Iterable<Batch> batches = DataLoader.builder(data).batchSize(evalMode ? 1000 : 64).transform(TRANSFORM).build();
+        Iterable<Batch> batches = DataLoader.builder(data).batchSize(evalMode ? 250 : 64).transform(TRANSFORM).build();
         return Evaluation.evaluate(model, batches, data.classNames(), evalMode);
     }
 }

@@ -19,7 +19,7 @@ import jgrad.tensor.Parallel;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class StepBenchmark {
-    @Param({"SIMPLE", "COMPLEX"})
+    @Param({"SIMPLE", "COMPLEX", "CNN"})
     public Preset preset;
 
     @Param({"2"})

@@ -35,7 +35,7 @@ public final class TrainingStep implements LongUnaryOperator {
         model = preset.model();
         optimizer = Optimizers.create(preset.optimizer, model.parameters(), preset.lr, preset.weightDecay, 0f);
         Rng rng = new Rng(1);
-        x = Tensor.randn(rng, 64, 784);
+        x = Tensor.randn(rng, 64, 1, 28, 28);
         float[] labels = new float[64];
         for (int i = 0; i < 64; i++) labels[i] = i % 10;
         y = Tensor.of(labels, 64);
