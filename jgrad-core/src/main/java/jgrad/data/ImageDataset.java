@@ -46,9 +46,10 @@ public final class ImageDataset {
     public static ImageDataset of(String name, List<String> classNames, int rows, int cols, byte[] pixels, byte[] labels) {
         Objects.requireNonNull(name);
         if (rows < 1 || cols < 1) throw new IllegalArgumentException("image size must be positive: " + rows + "×" + cols);
-        if ((long) labels.length * rows * cols != pixels.length)
-            throw new IllegalArgumentException(labels.length + " images of " + rows + "×" + cols + " need "
-                    + (long) labels.length * rows * cols + " pixels, got " + pixels.length);
+        // rows × cols first, so that the product cannot overflow a long and wrap around to pixels.length
+        if ((long) rows * cols > Integer.MAX_VALUE || (long) rows * cols * labels.length != pixels.length)
+            throw new IllegalArgumentException(labels.length + " images of " + rows + "×" + cols + " do not match "
+                    + pixels.length + " pixels");
         List<String> names = List.copyOf(classNames);
         String bad = badLabel(labels, names.size());
         if (bad != null) throw new IllegalArgumentException(bad);

@@ -119,4 +119,38 @@ class IdxReaderTest {
         assertTrue(imagesError(Arrays.copyOf(gz, gz.length / 2)).startsWith("truncated gzip stream ("));
         assertTrue(imagesError(Arrays.copyOf(gz, 5)).startsWith("truncated gzip stream ("));
     }
+
+    /** Gzip as Python's gzip module reads it: several members and zero padding are fine, anything else after the data is not. */
+    @Test
+    void gzipMembersPaddingAndTrailingGarbage() throws IOException {
+        byte[] raw = images(3, 2, 2), pixels = Arrays.copyOfRange(raw, 16, raw.length);
+        byte[] twoMembers = concat(gzip(Arrays.copyOf(raw, 7)), gzip(Arrays.copyOfRange(raw, 7, raw.length)));
+        assertArrayEquals(pixels, IdxReader.readImages(write("two.gz", twoMembers)).pixels());
+        assertArrayEquals(pixels, IdxReader.readImages(write("padded.gz", concat(gzip(raw), new byte[9]))).pixels());
+        assertEquals("corrupt gzip data (trailing garbage after the last gzip member)", imagesError(concat(gzip(raw), new byte[]{0, 0, 'x'})));
+        byte[] reserved = gzip(raw);
+        reserved[3] |= (byte) 0x80;
+        assertEquals("corrupt gzip data (reserved gzip header flags set: 0x80)", imagesError(reserved));
+    }
+
+    @Test
+    void dimensionsWhoseProductWrapsAroundAreRefused() throws IOException {
+        assertEquals("dimensions [4194304, 2097152, 2097152] exceed a Java array", imagesError(idx(new int[]{1 << 22, 1 << 21, 1 << 21}, new byte[0])));
+        // no sample fits a Java array, even though there are none
+        assertEquals("dimensions [0, 65536, 65536] exceed a Java array", imagesError(idx(new int[]{0, 65536, 65536}, new byte[0])));
+    }
+
+    @Test
+    void gzipPayloadIsNotAllocatedBeforeItIsDecompressed() throws IOException {
+        byte[] claimsMore = gzip(idx(new int[]{1000, 1000, 1000}, new byte[3]));
+        assertTrue(imagesError(claimsMore).startsWith("truncated: expected 1000000000 bytes of pixels, found a"), imagesError(claimsMore));
+        // within what deflate could hold, the header is believed only as far as bytes arrive
+        assertEquals("truncated: expected 20000 bytes of pixels, found 3", imagesError(gzip(idx(new int[]{20, 1000, 1}, new byte[3]))));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
 }

@@ -80,11 +80,46 @@ class SafeTensorsTest {
         g[8] = '#';
         Files.write(garbage, g);
         e = assertThrows(IOException.class, () -> SafeTensors.load(garbage));
+        assertTrue(e.getMessage().endsWith("header does not start with '{'"), e.getMessage());
+        g = bytes.clone();
+        g[9] = '#';
+        Files.write(garbage, g);
+        e = assertThrows(IOException.class, () -> SafeTensors.load(garbage));
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
 
         Path f16 = dir.resolve("f16.safetensors");
         Files.write(f16, new String(bytes, StandardCharsets.ISO_8859_1).replace("F32", "F16").getBytes(StandardCharsets.ISO_8859_1));
         e = assertThrows(IOException.class, () -> SafeTensors.load(f16));
         assertTrue(e.getMessage().contains("dtype 'F16'"), e.getMessage());
+    }
+
+    /** num_batches_tracked goes out as I64 as in PyTorch, metadata as __metadata__, and both come back. */
+    @Test
+    void metadataAndTheBatchCounterRoundTrip() throws IOException {
+        BatchNorm1d bn = new BatchNorm1d(2);
+        for (int i = 0; i < 3; i++) bn.forward(Tensor.randn(new Rng(i), 4, 2));
+        Path f = dir.resolve("bn.safetensors");
+        SafeTensors.save(bn.stateDict(), Map.of("format", "pt", "epochs", "3"), f);
+        byte[] bytes = Files.readAllBytes(f);
+        String header = new String(bytes, 8, (int) headerLength(f), StandardCharsets.UTF_8);
+        assertTrue(header.startsWith("{\"__metadata__\":{"), header);
+        assertTrue(header.contains("\"num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":"), header);
+        assertEquals(3L, ByteBuffer.wrap(bytes, bytes.length - 8, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(), "the counter is the last tensor");
+        SafeTensors.Contents c = SafeTensors.read(f);
+        assertEquals(Map.of("format", "pt", "epochs", "3"), c.metadata());
+        assertEquals(3f, c.tensors().get("num_batches_tracked").item());
+        for (var e : bn.stateDict().entrySet()) assertArrayEquals(e.getValue().data(), c.tensors().get(e.getKey()).data(), e.getKey());
+        SafeTensors.save(bn.stateDict(), f);
+        assertEquals(Map.of(), SafeTensors.read(f).metadata(), "no metadata saved, none read");
+    }
+
+    @Test
+    void saveRefusesWhatTheFormatCannotHold() {
+        Path f = dir.resolve("x.safetensors");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.save(Map.of("bn.num_batches_tracked", Tensor.of(new float[]{2.5f})), f));
+        assertEquals("bn.num_batches_tracked holds 2.5, not an integer within ±2^24", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SafeTensors.save(Map.of("__metadata__", Tensor.ones(1)), f));
+        assertFalse(Files.exists(f));
     }
 }
