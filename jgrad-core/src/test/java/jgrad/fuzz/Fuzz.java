@@ -34,7 +34,7 @@ import org.opentest4j.AssertionFailedError;
  * properties; failing inputs are also written to {@code target/fuzz-failures/<target>/}.
  */
 final class Fuzz {
-    static final int DEFAULT_INPUTS = 1000;
+    static final int DEFAULT_INPUTS = 500;
     static final int INPUTS = Integer.getInteger("jgrad.fuzz.inputs", DEFAULT_INPUTS);
     static final long SEED = Long.getLong("jgrad.fuzz.seed", 1);
     static final Duration LIMIT = Duration.ofSeconds(10);
