@@ -111,25 +111,51 @@ public final class BatchNormKernels {
     }
 
     /**
-     * Per channel c of an [N, C, L] input: {@code mean[c]} over its N·L values and
-     * {@code sq[c] = Σ (x - mean[c])²}, both accumulated in double.
+     * Per channel c of an [N, C, L] input: {@code mean[c]} over its m = N·L values and
+     * {@code sq[c] = Σ (x - mean[c])²}. The sums are kept in VL lanes ({@link #laneSums}), so the
+     * scalar twin adds in the same order as the vectors and gets the same values.
      */
     public static void planeStatistics(float[] x, int n, int c, int l, float[] mean, float[] sq) {
         Parallel.run(c, ch -> {
-            double s = 0;
-            for (int i = 0; i < n; i++) s += sum(x, (i * c + ch) * l, l);
-            float m = (float) (s / ((double) n * l));
-            double q = 0;
+            float m = laneSums(x, null, 0f, n, c, l, ch) / ((float) n * l);
+            mean[ch] = m;
+            sq[ch] = laneSums(x, x, m, n, c, l, ch);
+        });
+    }
+
+    /**
+     * Σ over channel ch's N planes of x (when {@code y} is null), or of (x - shift)·(y - shift) (a
+     * centred square when y is x, a product when shift is 0): each of VL lanes sums its own
+     * positions k ≡ lane (mod VL) below {@code Simd.S.loopBound(l)}, plane after plane, then the
+     * lanes are added in order and the tails last.
+     */
+    private static float laneSums(float[] x, float[] y, float shift, int n, int c, int l, int ch) {
+        int body = S.loopBound(l);
+        float[] lanes = new float[VL];
+        float tail = 0f;
+        if (Simd.ENABLED) {
+            FloatVector acc = FloatVector.zero(S), sv = FloatVector.broadcast(S, shift);
             for (int i = 0; i < n; i++) {
                 int off = (i * c + ch) * l;
-                for (int k = 0; k < l; k++) {
-                    double d = x[off + k] - m;
-                    q += d * d;
+                for (int k = 0; k < body; k += VL) {
+                    FloatVector v = FloatVector.fromArray(S, x, off + k);
+                    if (y != null) v = v.sub(sv).mul(FloatVector.fromArray(S, y, off + k).sub(sv));
+                    acc = acc.add(v);
                 }
             }
-            mean[ch] = m;
-            sq[ch] = (float) q;
-        });
+            acc.intoArray(lanes, 0);
+        } else
+            for (int i = 0; i < n; i++) {
+                int off = (i * c + ch) * l;
+                for (int k = 0; k < body; k++) lanes[k % VL] += y == null ? x[off + k] : (x[off + k] - shift) * (y[off + k] - shift);
+            }
+        for (int i = 0; i < n; i++) {
+            int off = (i * c + ch) * l;
+            for (int k = body; k < l; k++) tail += y == null ? x[off + k] : (x[off + k] - shift) * (y[off + k] - shift);
+        }
+        float s = 0f;
+        for (float v : lanes) s += v;
+        return s + tail;
     }
 
     /**
@@ -140,12 +166,14 @@ public final class BatchNormKernels {
                                       int n, int c, int l, float[] xhat, float[] y) {
         Parallel.run(c, ch -> {
             float m = mean[ch], is = invStd[ch], g = gamma[ch], b = beta[ch];
+            FloatVector mv = FloatVector.broadcast(S, m), iv = FloatVector.broadcast(S, is), gv = FloatVector.broadcast(S, g),
+                    bv = FloatVector.broadcast(S, b);
             for (int i = 0; i < n; i++) {
                 int off = (i * c + ch) * l, k = 0;
                 for (int e = Simd.loopBound(l); k < e; k += VL) {
-                    FloatVector h = FloatVector.fromArray(S, x, off + k).sub(m).mul(is);
+                    FloatVector h = FloatVector.fromArray(S, x, off + k).sub(mv).mul(iv);
                     h.intoArray(xhat, off + k);
-                    Elementwise.activate(h.fma(g, b), slope).intoArray(y, off + k);
+                    Elementwise.activate(h.fma(gv, bv), slope).intoArray(y, off + k);
                 }
                 for (; k < l; k++) {
                     float h = (x[off + k] - m) * is;
@@ -156,17 +184,11 @@ public final class BatchNormKernels {
         });
     }
 
-    /** Per channel of an [N, C, L] gradient: {@code sumDy[c] = Σ dY} and {@code sumDyXhat[c] = Σ dY·xhat}, in double. */
+    /** Per channel of an [N, C, L] gradient: {@code sumDy[c] = Σ dY} and {@code sumDyXhat[c] = Σ dY·xhat}, in lanes as {@link #laneSums}. */
     public static void planeSums(float[] dY, float[] xhat, int n, int c, int l, float[] sumDy, float[] sumDyXhat) {
         Parallel.run(c, ch -> {
-            double s = 0, p = 0;
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * l;
-                s += sum(dY, off, l);
-                for (int k = 0; k < l; k++) p += (double) dY[off + k] * xhat[off + k];
-            }
-            sumDy[ch] = (float) s;
-            sumDyXhat[ch] = (float) p;
+            sumDy[ch] = laneSums(dY, null, 0f, n, c, l, ch);
+            sumDyXhat[ch] = laneSums(dY, xhat, 0f, n, c, l, ch);
         });
     }
 
@@ -175,11 +197,12 @@ public final class BatchNormKernels {
                                      float[] dX, boolean accumulate) {
         Parallel.run(c, ch -> {
             float gc = g[ch], ac = a[ch], bc = b[ch];
+            FloatVector gv = FloatVector.broadcast(S, gc), av = FloatVector.broadcast(S, ac), bv = FloatVector.broadcast(S, bc);
             for (int i = 0; i < n; i++) {
                 int off = (i * c + ch) * l, k = 0;
                 for (int e = Simd.loopBound(l); k < e; k += VL) {
-                    FloatVector t = FloatVector.fromArray(S, dY, off + k).sub(ac).sub(FloatVector.fromArray(S, xhat, off + k).mul(bc));
-                    (accumulate ? t.fma(FloatVector.broadcast(S, gc), FloatVector.fromArray(S, dX, off + k)) : t.mul(gc)).intoArray(dX, off + k);
+                    FloatVector t = FloatVector.fromArray(S, dY, off + k).sub(av).sub(FloatVector.fromArray(S, xhat, off + k).mul(bv));
+                    (accumulate ? t.fma(gv, FloatVector.fromArray(S, dX, off + k)) : t.mul(gv)).intoArray(dX, off + k);
                 }
                 for (; k < l; k++) {
                     float t = dY[off + k] - ac - xhat[off + k] * bc;
@@ -187,12 +210,5 @@ public final class BatchNormKernels {
                 }
             }
         });
-    }
-
-    /** Σ x[off .. off + len) in double. */
-    private static double sum(float[] x, int off, int len) {
-        double s = 0;
-        for (int k = 0; k < len; k++) s += x[off + k];
-        return s;
     }
 }

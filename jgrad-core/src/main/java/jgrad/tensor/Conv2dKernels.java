@@ -208,22 +208,28 @@ public final class Conv2dKernels {
      */
     private static void im2col(float[] x, int n0, int nb, Geometry g, float[] col) {
         int ho = g.ho(), wo = g.wo(), l = ho * wo, cols = nb * l, hw = g.h() * g.w(), kk = g.kH() * g.kW();
+        boolean shifted = g.strideH() == 1 && g.strideW() == 1 && ho == g.h() && wo == g.w();
         Parallel.forRange(g.cin() * kk * nb, grain(l), (lo, hi) -> {
             for (int u = lo; u < hi; u++) {
                 int r = u / nb, n = u % nb, c = r / kk, kh = r % kk / g.kW(), kw = r % g.kW();
                 int src = ((n0 + n) * g.cin() + c) * hw, dst = r * cols + n * l;
                 int offW = kw * g.dilW() - g.padW(), ow0 = first(offW, g.strideW(), wo), ow1 = end(offW, g.strideW(), g.w(), wo, ow0);
+                if (shifted) {
+                    shiftedPlane(x, src, col, dst, g.h(), g.w(), kh * g.dilH() - g.padH(), offW);
+                    continue;
+                }
                 for (int oh = 0; oh < ho; oh++, dst += wo) {
                     int ih = oh * g.strideH() - g.padH() + kh * g.dilH();
                     if (ih < 0 || ih >= g.h()) {
                         Arrays.fill(col, dst, dst + wo, 0f);
                         continue;
                     }
-                    Arrays.fill(col, dst, dst + ow0, 0f);
+                    // the padding at either end is a column or two: plain stores beat Arrays.fill's call here
+                    for (int ow = 0; ow < ow0; ow++) col[dst + ow] = 0f;
                     int s = src + ih * g.w() + ow0 * g.strideW() + offW;
                     if (g.strideW() == 1 && ow1 > ow0) System.arraycopy(x, s, col, dst + ow0, ow1 - ow0);
                     else for (int ow = ow0; ow < ow1; ow++, s += g.strideW()) col[dst + ow] = x[s];
-                    Arrays.fill(col, dst + ow1, dst + wo, 0f);
+                    for (int ow = ow1; ow < wo; ow++) col[dst + ow] = 0f;
                 }
             }
         });
@@ -280,6 +286,27 @@ public final class Conv2dKernels {
                 if (dB != null) dB[co] += sum;
             }
         });
+    }
+
+    /**
+     * One (c, kh, kw) row of im2col for a stride-1 convolution that keeps the size ("same"
+     * padding): the plane x[src .. src + h·w) shifted by (dy, dx), zeros where the shift leaves the
+     * image. With the rows as wide as the image the shift is one flat copy; only the dx columns that
+     * wrapped around a row edge, and the dy rows past the top or bottom, are zeroed afterwards.
+     */
+    private static void shiftedPlane(float[] x, int src, float[] col, int dst, int h, int w, int dy, int dx) {
+        int shift = dy * w + dx, n = h * w;
+        int from = Math.max(0, -shift), to = Math.min(n, n - shift); // dst positions whose source lies in the plane
+        for (int i = 0; i < from; i++) col[dst + i] = 0f;
+        if (to > from) System.arraycopy(x, src + from + shift, col, dst + from, to - from);
+        for (int i = Math.max(from, to); i < n; i++) col[dst + i] = 0f;
+        // the copy carried neighbouring rows' edge pixels into columns whose true source is outside the row
+        if (dx != 0)
+            for (int row = 0; row < h; row++) {
+                int base = dst + row * w;
+                if (dx > 0) for (int j = Math.max(0, w - dx); j < w; j++) col[base + j] = 0f;
+                else for (int j = 0; j < Math.min(w, -dx); j++) col[base + j] = 0f;
+            }
     }
 
     /** The first output column whose tap at offset off (iw = ow·stride + off) is inside the image: iw ≥ 0. */

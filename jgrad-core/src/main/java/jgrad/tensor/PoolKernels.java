@@ -101,6 +101,10 @@ public final class PoolKernels {
         need(y.length, "max_pool2d output", g.outputSize(), g);
         need(indices.length, "max_pool2d indices", g.outputSize(), g);
         int ho = g.ho(), wo = g.wo(), hw = g.h() * g.w(), l = ho * wo;
+        if (g.padH() == 0 && g.padW() == 0 && g.dilH() == 1 && g.dilW() == 1) {
+            maxPool2dUnpadded(x, y, indices, g);
+            return;
+        }
         Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain((long) l * g.kH() * g.kW()), (lo, hi) -> {
             for (int p = lo; p < hi; p++)
                 for (int oh = 0, o = p * l; oh < ho; oh++) {
@@ -122,6 +126,54 @@ public final class PoolKernels {
                         indices[o] = at;
                     }
                 }
+        });
+    }
+
+    /**
+     * {@link #maxPool2dForward} without padding or dilation (every window lies inside the image, so
+     * no bounds are computed): the same comparisons in the same order, so the same values and
+     * indices. nn.MaxPool2d(2), the common case, gets its four taps unrolled.
+     */
+    private static void maxPool2dUnpadded(float[] x, float[] y, int[] indices, Geometry g) {
+        int ho = g.ho(), wo = g.wo(), w = g.w(), hw = g.h() * w, l = ho * wo, kH = g.kH(), kW = g.kW(), sH = g.strideH(), sW = g.strideW();
+        boolean twoByTwo = kH == 2 && kW == 2;
+        Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain((long) l * kH * kW), (lo, hi) -> {
+            for (int p = lo; p < hi; p++) {
+                int plane = p * hw;
+                for (int oh = 0, o = p * l; oh < ho; oh++)
+                    for (int ow = 0, i = oh * sH * w; ow < wo; ow++, o++, i += sW) {
+                        float max = Float.NEGATIVE_INFINITY;
+                        int at = i;
+                        if (twoByTwo) {
+                            // selects rather than branches: on real activations which tap wins is a coin toss
+                            float v = x[plane + i];
+                            boolean take = v > max || v != v;
+                            max = take ? v : max;
+                            v = x[plane + i + 1];
+                            take = v > max || v != v;
+                            max = take ? v : max;
+                            at = take ? i + 1 : at;
+                            v = x[plane + i + w];
+                            take = v > max || v != v;
+                            max = take ? v : max;
+                            at = take ? i + w : at;
+                            v = x[plane + i + w + 1];
+                            take = v > max || v != v;
+                            max = take ? v : max;
+                            at = take ? i + w + 1 : at;
+                        } else
+                            for (int kh = 0, r = i; kh < kH; kh++, r += w)
+                                for (int kw = 0; kw < kW; kw++) {
+                                    float v = x[plane + r + kw];
+                                    if (v > max || v != v) {
+                                        max = v;
+                                        at = r + kw;
+                                    }
+                                }
+                        y[o] = max;
+                        indices[o] = at;
+                    }
+            }
         });
     }
 
