@@ -8,6 +8,7 @@ module dev.jgrad {
     requires com.fasterxml.jackson.databind;
 
     exports jgrad.tensor;
+    exports jgrad.io;
     exports jgrad.autograd;
     exports jgrad.nn;
     exports jgrad.loss;

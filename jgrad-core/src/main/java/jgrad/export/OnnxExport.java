@@ -1,22 +1,16 @@
 package jgrad.export;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jgrad.autograd.Tensor;
 import jgrad.export.OnnxGraph.FloatAttribute;
 import jgrad.export.OnnxGraph.IntAttribute;
+import jgrad.io.AtomicFile;
 import jgrad.nn.BatchNorm;
 import jgrad.nn.Dropout;
 import jgrad.nn.Flatten;
@@ -86,7 +80,8 @@ public final class OnnxExport {
      * forward method does with {@code view}, by its position in the list.
      */
     public static void write(Module model, List<? extends Module> layersInForwardOrder, int[] inputShape, Path out) throws IOException {
-        writeAtomically(encode(model, layersInForwardOrder, inputShape), out);
+        byte[] bytes = encode(model, layersInForwardOrder, inputShape);
+        AtomicFile.write(out, o -> o.write(bytes));
     }
 
     /** The ModelProto's bytes; {@code model} may be null. */
@@ -186,26 +181,5 @@ public final class OnnxExport {
     /** A shape with the batch dimension shown as N: {@code [N, 1, 28, 28]}. */
     private static String str(int[] shape) {
         return Shapes.str(shape).replaceFirst("^\\[-1", "[N");
-    }
-
-    private static void writeAtomically(byte[] bytes, Path out) throws IOException {
-        Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // a fresh name in the same directory, so the rename is atomic, created with the usual permissions
-        Path tmp = dir.resolve("." + out.getFileName() + "." + UUID.randomUUID() + ".part");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) ch.write(b);
-                ch.force(true); // on disk before the rename makes it visible
-            }
-            try {
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

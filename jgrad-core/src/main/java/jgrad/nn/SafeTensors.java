@@ -1,17 +1,14 @@
 package jgrad.nn;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import jgrad.autograd.Tensor;
+import jgrad.io.AtomicFile;
 import jgrad.tensor.Shapes;
 
 /**
@@ -118,35 +116,20 @@ public final class SafeTensors {
         }
         byte[] json = JSON.writeValueAsBytes(header);
         int padded = (json.length + 7) / 8 * 8; // data starts 8-byte aligned; the format pads with spaces
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // a fresh name in the same directory (so the rename is atomic), created with the usual permissions
-        Path tmp = dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-                head.putLong(padded).put(json);
-                while (head.hasRemaining()) head.put((byte) ' ');
-                out.write(head.array());
-                for (var e : tensors.entrySet()) {
-                    float[] values = e.getValue().data();
-                    boolean counter = isCounter(e.getKey());
-                    ByteBuffer data = ByteBuffer.allocate((counter ? 8 : 4) * values.length).order(ByteOrder.LITTLE_ENDIAN);
-                    if (counter) for (float v : values) data.putLong((long) v);
-                    else data.asFloatBuffer().put(values);
-                    out.write(data.array());
-                }
-                ch.force(true); // on disk before the rename makes it visible
+        AtomicFile.write(file, out -> {
+            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(padded).put(json);
+            while (head.hasRemaining()) head.put((byte) ' ');
+            out.write(head.array());
+            for (var e : tensors.entrySet()) {
+                float[] values = e.getValue().data();
+                boolean counter = isCounter(e.getKey());
+                ByteBuffer data = ByteBuffer.allocate((counter ? 8 : 4) * values.length).order(ByteOrder.LITTLE_ENDIAN);
+                if (counter) for (float v : values) data.putLong((long) v);
+                else data.asFloatBuffer().put(values);
+                out.write(data.array());
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** PyTorch's batch norm counter, an int64 buffer: written as I64. */
