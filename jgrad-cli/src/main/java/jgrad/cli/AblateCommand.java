@@ -21,8 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "ablate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Puts the notebook's 1d claims to the test: from 1c to 1d one change at a time, each rung",
                 "trained with several seeds on real Fashion-MNIST. Prints mean ± std of test accuracy and test",
-                "cross-entropy, a 95% confidence interval (Student's t, n-1 degrees of freedom), the difference from",
-                "the rung above (Welch's 95% interval), and which claims the numbers support.",
+                "cross-entropy, a 95%% confidence interval (Student's t, n-1 degrees of freedom), the difference from",
+                "the rung above (Welch's 95%% interval), and which claims the numbers support.",
                 "Rungs: 1c, deeper (784-512-256-128-10), leakyrelu (0.2), batchnorm, adam (lr 1e-3),",
                 "1d (+ weight decay 1e-5), dropout0.5 (1d + Dropout(0.5)), dropout0.2 (1d + Dropout(0.2))."})
 final class AblateCommand implements Callable<Integer> {
@@ -39,7 +39,7 @@ final class AblateCommand implements Callable<Integer> {
     CommonOptions common;
     @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
     boolean noProgress;
-    @Option(names = "--report", paramLabel = "DIR", description = "Also write DIR/index.html with the table and a bar chart with the 95% intervals.")
+    @Option(names = "--report", paramLabel = "DIR", description = "Also write DIR/index.html with the table and a bar chart with the 95%% intervals.")
     Path report;
     /** Trains on the first N training images only: for quick checks and tests, not for numbers to quote. */
     @Option(names = "--train-subset", hidden = true)

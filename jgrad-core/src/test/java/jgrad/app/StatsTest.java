@@ -29,7 +29,7 @@ class StatsTest {
         assertEquals(8, d.mean(), 1e-12);
         assertEquals(Math.sqrt(va + vb), d.std(), 1e-12);
         assertEquals(Stats.tQuantile975(df) * Math.sqrt(va + vb), d.half(), 1e-12);
-        assertEquals(5.07, df, 0.01);
+        assertEquals(5.882, df, 1e-3); // (1/3 + 1/2)² / ((1/3)²/2 + (1/2)²/4) = 100/17
         assertTrue(d.above0());
         assertFalse(d.below0());
     }
