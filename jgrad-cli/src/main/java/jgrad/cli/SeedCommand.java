@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code jgrad seed}: the whole notebook (1b, 1c, 1d) and a table of jgrad's results beside the notebook's. */
+/** {@code jgrad seed}: the whole notebook (1a, 1b, 1c, 1d) and a table of jgrad's results beside the notebook's. */
 @Command(name = "seed", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the whole notebook (1b, 1c, 1d) and prints jgrad's results beside the notebook's.",
+        description = {"Runs the whole notebook (1a, 1b, 1c, 1d) and prints jgrad's results beside the notebook's.",
                 "1c and 1d train on real Fashion-MNIST with the notebook's settings; the comparison of the two networks follows.",
                 "Then, beyond the notebook, the cnn preset (a convolutional network) with the same data and epochs."})
 final class SeedCommand implements Callable<Integer> {
@@ -49,9 +49,12 @@ final class SeedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (epochs < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--epochs must be at least 1, got " + epochs);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        ImageDataset[] data = common.load();
+        out.println("== Exercise 1a: backpropagation and gradient descent, the essay's claims measured");
+        Exercise1aOutput.print(out, data[0]);
+        out.println();
         out.println("== Exercise 1b: 5-3-2-1 network, manual backward pass, one SGD step (lr 0.2)");
         var b = NotebookOutput.print1b(out, 0.2f);
-        ImageDataset[] data = common.load();
         Map<Preset, Run.Result> runs = new EnumMap<>(Preset.class);
         List<RunRecord> records = new ArrayList<>();
         Map<String, Map<String, String>> published = new LinkedHashMap<>();

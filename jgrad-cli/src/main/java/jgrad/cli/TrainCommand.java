@@ -12,6 +12,7 @@ import jgrad.optim.Optimizers;
 import jgrad.app.Preset;
 import jgrad.app.Run;
 import jgrad.app.Settings;
+import jgrad.app.Stats;
 import jgrad.train.Evaluation;
 import jgrad.report.Misclassifications;
 import jgrad.report.Report;
@@ -60,6 +61,9 @@ final class TrainCommand implements Callable<Integer> {
     float momentum;
     @Option(names = "--seed", defaultValue = "0", description = "Seed for initial weights and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
+    @Option(names = "--seeds", paramLabel = "N", description = {"Train N times, seeds SEED..SEED+N-1, and print mean ± std and the 95%% interval",
+            "(Student's t) of test accuracy and cross-entropy; --save and --report are for one seed only."})
+    Integer seeds;
     @Mixin
     CommonOptions common;
     @Option(names = "--confusion", description = "Also print the confusion matrix and per-class accuracy on the test set.")
@@ -103,6 +107,7 @@ final class TrainCommand implements Callable<Integer> {
         Settings s = settings();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         ImageDataset[] data = common.load();
+        if (seeds != null) return seeds(s, data, out, err);
         long params = Run.model(s).parameters().stream().mapToLong(jgrad.autograd.Tensor::numel).sum();
         out.printf(Locale.ROOT, "Training %s: %s (%,d parameters); %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
                 s.arch() != null ? "--arch" : s.preset().id() + (s.preset().fromNotebook() ? " (notebook " + s.preset().exercise + ")" : ""),
@@ -131,6 +136,26 @@ final class TrainCommand implements Callable<Integer> {
             ReportWriter.write(report, new Report("jgrad train: " + name + ", " + s.spec(), Main.VERSION, List.of(run), published));
             out.println("Report: " + report.resolve("index.html"));
         }
+        return 0;
+    }
+
+    private int seeds(Settings s, ImageDataset[] data, PrintWriter out, PrintWriter err) {
+        if (seeds < 1) throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
+        if (save != null || report != null) throw new ParameterException(spec.commandLine(), "--save and --report need a single seed, not --seeds");
+        double[] acc = new double[seeds], ce = new double[seeds];
+        for (int i = 0; i < seeds; i++) {
+            Settings si = s.toBuilder().seed(s.seed() + i).build();
+            out.printf(Locale.ROOT, "Seed %d: %s, %s lr %s, %d epochs%n", si.seed(), si.spec(), si.optimizer(), plain(si.lr()), si.epochs());
+            Run.Result r = Run.run(si, data[0], data[1], new Progress(out, err, !noProgress && Progress.isTerminal(), si.preset(), false));
+            NotebookOutput.printResult(out, r, false);
+            acc[i] = r.test().accuracy();
+            ce[i] = r.test().meanLoss();
+        }
+        Stats a = Stats.of(acc), c = Stats.of(ce);
+        out.printf(Locale.ROOT, "Over %d seeds (%d..%d): test accuracy %.2f ± %.2f%% [95%% CI %.2f, %.2f], test cross-entropy %.4f ± %.4f [%.4f, %.4f]%n",
+                seeds, s.seed(), s.seed() + seeds - 1, a.mean(), a.std(), a.mean() - a.half(), a.mean() + a.half(), c.mean(), c.std(),
+                c.mean() - c.half(), c.mean() + c.half());
+        out.println("(std with n-1; 95% CI from Student's t with n-1 degrees of freedom)");
         return 0;
     }
 

@@ -109,6 +109,28 @@ final class Charts {
         return image(c);
     }
 
+    /** One bar per name at {@code bars[i][0]}, with an error bar of ± {@code bars[i][1]} (NaN draws none); the y axis fits the bars' tops. */
+    static BufferedImage bars(String title, String yTitle, List<String> names, double[][] bars) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setLegendVisible(false).setSeriesColors(new Color[]{PALETTE[0]});
+        c.getStyler().setErrorBarsColor(Color.BLACK).setXAxisLabelRotation(30);
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        List<Double> y = new ArrayList<>(), e = new ArrayList<>();
+        for (double[] b : bars) {
+            double err = Double.isNaN(b[1]) ? 0 : b[1];
+            y.add(b[0]);
+            e.add(err);
+            lo = Math.min(lo, b[0] - err);
+            hi = Math.max(hi, b[0] + err);
+        }
+        // accuracies differ by tenths of a point: bars from 0 would hide the differences being compared
+        double pad = Math.max((hi - lo) * 0.25, 1e-3);
+        c.getStyler().setYAxisMin(lo - pad).setYAxisMax(hi + pad);
+        c.addSeries(yTitle, names, y, e);
+        return image(c);
+    }
+
     /** {@code s_t = β·s_(t-1) + (1-β)·x_t} from {@code s_0 = 0}, divided by {@code 1 - β^t} so early values are not pulled to 0. */
     static double[] ema(double[] x, double beta) {
         double[] out = new double[x.length];

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -64,13 +65,30 @@ public final class ReportWriter {
     }
 
     static void write(Path dir, Report report, FileHook hook) throws IOException {
+        write(dir, render(report), hook);
+    }
+
+    /**
+     * Writes a page with one bar chart, a bar per name at {@code bars[i][0]} with an error bar of
+     * ± {@code bars[i][1]}, above {@code text} kept as preformatted lines; replaced atomically as the class describes.
+     */
+    public static void writeBars(Path dir, String title, List<String> names, double[][] bars, String yTitle, String text) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("bars.png", png(Charts.bars(title, yTitle, names, bars)));
+        String html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" + Page.GENERATOR + "\n<title>"
+                + Page.esc(title) + "</title>\n</head>\n<body>\n<h1>" + Page.esc(title) + "</h1>\n<img src=\"bars.png\" alt=\""
+                + Page.esc(yTitle) + "\">\n<pre>" + Page.esc(text) + "</pre>\n</body>\n</html>\n";
+        files.put("index.html", html.getBytes(StandardCharsets.UTF_8));
+        write(dir, files, name -> {});
+    }
+
+    private static void write(Path dir, Map<String, byte[]> files, FileHook hook) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null) throw new IOException("cannot write a report as the root directory " + target);
         String name = target.getFileName().toString();
         Files.createDirectories(parent);
         checkReplaceable(target);
-        Map<String, byte[]> files = render(report);
         Path tmp = sibling(parent, name, "new");
         try {
             Files.createDirectory(tmp);
@@ -104,17 +122,19 @@ public final class ReportWriter {
         Page page = new Page();
         String html = page.render(report);
         Map<String, byte[]> files = new LinkedHashMap<>();
-        page.images.forEach((file, img) -> {
-            var png = new ByteArrayOutputStream();
-            try {
-                if (!ImageIO.write(img, "png", png)) throw new IllegalStateException("this JDK has no PNG writer");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            files.put(file, png.toByteArray());
-        });
+        page.images.forEach((file, img) -> files.put(file, png(img)));
         files.put("index.html", html.getBytes(StandardCharsets.UTF_8));
         return files;
+    }
+
+    private static byte[] png(java.awt.image.BufferedImage img) {
+        var png = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(img, "png", png)) throw new IllegalStateException("this JDK has no PNG writer");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return png.toByteArray();
     }
 
     private static void checkReplaceable(Path target) throws IOException {
