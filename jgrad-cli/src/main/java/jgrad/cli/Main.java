@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad " + Main.VERSION,
         description = {"A small, fast, pure-Java deep-learning library with PyTorch's semantics.",
                 "Reproduces the PyTorch course notebook's exercises on real Fashion-MNIST."},
-        subcommands = {ExerciseCommand.class, TrainCommand.class, SeedCommand.class, BenchCommand.class,
+        subcommands = {ExerciseCommand.class, TrainCommand.class, SeedCommand.class, BenchCommand.class, PredictCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  jgrad exercise 1b", "  jgrad train --model complex --epochs 10", "  jgrad seed"})
 public final class Main implements Runnable {
