@@ -19,8 +19,9 @@ import javax.imageio.stream.ImageInputStream;
  * <pre>
  *   grey  = v (grey files, scaled to 0..255)  or  0.299·R + 0.587·G + 0.114·B (colour: ITU-R 601 luma, as
  *           PIL's convert("L") and torchvision's Grayscale); transparent pixels are composited over white
- *   invert when mean(border) &gt; mean(centre): Fashion-MNIST is a light object on black, so a dark object on a
- *           light background (most photos) is turned into 255 − grey
+ *   invert when mean(border) &gt; mean(centre) and mean(border) &gt; 127.5: Fashion-MNIST is a light object on
+ *           black, so a dark object on a light background (most photos) is turned into 255 − grey; the second
+ *           condition keeps a wide item that reaches a dark border (a bag, a pullover) as it is
  *   pad    to a square with the background (the border's mean), centred: Fashion-MNIST's items fill their
  *           square along the longer side, so a wide photo is not stretched
  *   resize by area averaging: an output pixel is the mean of the source area it covers, each source pixel
@@ -78,7 +79,7 @@ public final class ImageFiles {
             wx.apply(row, across, y * cols);
         }
         double borderMean = borderSum / borderCount, centreMean = centreCount > 0 ? centreSum / centreCount : borderMean;
-        boolean invert = borderMean > centreMean;
+        boolean invert = borderMean > centreMean && borderMean > 127.5;
         double background = invert ? 255 - borderMean : borderMean;
         byte[] out = new byte[rows * cols];
         for (int i = 0; i < rows; i++)
