@@ -60,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
                     throw new ParameterException(spec.commandLine(), "--test-index must be 0 to " + (test.size() - 1) + ", got " + i);
                 byte[] px = new byte[test.rows() * test.cols()];
                 test.pixels().get(i * px.length, px);
-                out.println(test.name() + " test image " + i + " (true label: " + test.classNames().get(test.label(i)) + ")");
+                out.println(jgrad.data.FashionMNIST.SPEC.title() + " test image " + i + " (true label: " + test.classNames().get(test.label(i)) + ")");
                 print(out, p, p.probabilities(px), test.label(i));
             }
         }
