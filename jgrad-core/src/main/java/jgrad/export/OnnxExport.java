@@ -113,7 +113,8 @@ public final class OnnxExport {
     private static int[] layer(OnnxGraph g, String path, Module m, int[] x) {
         return switch (m) {
             case Sequential s -> {
-                for (int j = 0; j < s.size(); j++) x = layer(g, join(path, Integer.toString(j)), s.get(j), x);
+                // by the layers' names, so a spec's fc1=linear 256 gives fc1.weight, as its state dict does
+                for (var e : s.children().entrySet()) x = layer(g, join(path, e.getKey()), e.getValue(), x);
                 yield x;
             }
             case Flatten f -> flatten(g, path, f, x);

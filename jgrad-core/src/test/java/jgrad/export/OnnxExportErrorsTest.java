@@ -102,6 +102,13 @@ class OnnxExportErrorsTest {
     }
 
     @Test
+    void aNamedSequentialsInitializersAreItsStateDictKeys() {
+        Sequential s = jgrad.models.Spec.parse("flatten, fc1=linear 3, relu, out=linear 2", 4).build(new Rng(1));
+        ProtoReader graph = ProtoReader.parse(OnnxExport.encode(s, List.of(s), new int[]{4})).message(7);
+        assertEquals(List.copyOf(s.stateDict().keySet()), graph.messages(5).stream().map(t -> t.string(8)).toList());
+    }
+
+    @Test
     void theSameModuleTwiceSharesItsInitializers() throws IOException {
         Linear l = new Linear(4, 4, true, new Rng(1));
         Sequential s = new Sequential(l);
