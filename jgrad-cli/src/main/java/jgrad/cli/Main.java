@@ -10,8 +10,11 @@ import picocli.CommandLine.Command;
         description = {"A small, fast, pure-Java deep-learning library with PyTorch's semantics.",
                 "Reproduces the PyTorch course notebook's exercises on real Fashion-MNIST."},
         subcommands = {ExerciseCommand.class, TrainCommand.class, SeedCommand.class, AblateCommand.class, BenchCommand.class,
+                PredictCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Examples:", "  jgrad exercise 1b", "  jgrad train --model complex --epochs 10", "  jgrad seed"})
+        footer = {"", "Examples:", "  jgrad exercise 1b", "  jgrad train --model complex --epochs 10", "  jgrad train --model cnn --report cnn-report",
+                "  jgrad train --arch \"conv 16 3 same, relu, maxpool 2, flatten, linear 10\" --save net.safetensors",
+                "  jgrad predict net.safetensors photo.jpg", "  jgrad export net.safetensors --onnx net.onnx", "  jgrad seed"})
 public final class Main implements Runnable {
     /** jgrad's version, as the reports and {@code --version} show it. */
     static final String VERSION = "0.1.0";
@@ -21,7 +24,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (exercise, train, seed, bench)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (exercise, train, seed, ablate, bench, predict, export)");
     }
 
     public static void main(String[] args) {

@@ -72,7 +72,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean notebookEval;
     @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
     boolean noProgress;
-    @Option(names = "--save", paramLabel = "FILE", description = "Save the trained weights and buffers (state dict, PyTorch names) as safetensors.")
+    @Option(names = "--save", paramLabel = "FILE", description = {"Save the trained weights and buffers (state dict, PyTorch names) as safetensors,",
+            "with the network's spec and class names, for jgrad predict and jgrad export."})
     java.nio.file.Path save;
     @Option(names = "--report", paramLabel = "DIR", description = {"Write an HTML report with charts to DIR/index.html.",
             "Scores both sets after every epoch for the curves (about 0.3 s an epoch for simple)."})
@@ -121,7 +122,8 @@ final class TrainCommand implements Callable<Integer> {
         NotebookOutput.printResult(out, r, notebookSettings && s.epochs() == s.preset().epochs);
         if (save != null) {
             var state = r.model().stateDict();
-            SafeTensors.save(state, save);
+            // the spec, input shape and class names let jgrad predict and jgrad export rebuild the network from the file alone
+            SafeTensors.save(state, jgrad.app.Predictor.metadata(s.spec(), Preset.INPUT, data[1].classNames(), Main.VERSION), save);
             out.println("Saved " + state.size() + " tensors to " + save);
         }
         if (notebookEval) {

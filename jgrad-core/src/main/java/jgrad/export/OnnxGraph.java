@@ -19,7 +19,7 @@ import jgrad.nn.Module;
  *   ModelProto   { ir_version 1, producer_name 2, graph 7, opset_import 8 {version 2} }
  *   GraphProto   { node 1, name 2, initializer 5, input 11, output 12 }
  *   NodeProto    { input 1, output 2, name 3, op_type 4, attribute 5 }
- *   AttributeProto { name 1, f 2, i 3, type 20 (FLOAT 1, INT 2) }
+ *   AttributeProto { name 1, f 2, i 3, ints 8, type 20 (FLOAT 1, INT 2, INTS 7) }
  *   TensorProto  { dims 1, data_type 2 (FLOAT 1), float_data 4 [packed], name 8 }
  *   ValueInfoProto { name 1, type 2 }  TypeProto { tensor_type 1 { elem_type 1, shape 2 } }
  *   TensorShapeProto { dim 1 { dim_value 1 | dim_param 2 } }
@@ -30,9 +30,9 @@ import jgrad.nn.Module;
 final class OnnxGraph {
     static final int IR_VERSION = 8, OPSET = 17;
     static final String INPUT = "input", OUTPUT = "output";
-    private static final int TENSOR_FLOAT = 1, ATTRIBUTE_FLOAT = 1, ATTRIBUTE_INT = 2;
+    private static final int TENSOR_FLOAT = 1, ATTRIBUTE_FLOAT = 1, ATTRIBUTE_INT = 2, ATTRIBUTE_INTS = 7;
 
-    /** A node attribute, an ONNX AttributeProto of type FLOAT or INT. */
+    /** A node attribute, an ONNX AttributeProto of type FLOAT, INT or INTS. */
     sealed interface Attribute {
         String name();
     }
@@ -40,6 +40,8 @@ final class OnnxGraph {
     record FloatAttribute(String name, float value) implements Attribute {}
 
     record IntAttribute(String name, long value) implements Attribute {}
+
+    record IntsAttribute(String name, int... values) implements Attribute {}
 
     private record Node(String op, String name, List<String> inputs, String output, Attribute[] attributes) {}
 
@@ -105,6 +107,10 @@ final class OnnxGraph {
             switch (a) {
                 case FloatAttribute f -> attr.floatField(2, f.value()).varint(20, ATTRIBUTE_FLOAT);
                 case IntAttribute i -> attr.varint(3, i.value()).varint(20, ATTRIBUTE_INT);
+                case IntsAttribute is -> {
+                    for (int v : is.values()) attr.varint(8, v); // unpacked, as protobuf writes a proto2 repeated int64
+                    attr.varint(20, ATTRIBUTE_INTS);
+                }
             }
             w.message(5, attr);
         }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import jgrad.autograd.Tensor;
+import jgrad.nn.AdaptiveAvgPool2d;
 import jgrad.nn.BatchNorm1d;
+import jgrad.nn.Conv2d;
 import jgrad.nn.Flatten;
 import jgrad.nn.Linear;
 import jgrad.nn.Module;
@@ -48,7 +50,7 @@ class OnnxExportErrorsTest {
         Sequential s = new Sequential(new Linear(4, 3, true, new Rng(1)), new Sequential(new ReLU(), new Softplus()));
         String m = failure(s, List.of(s), new int[]{4});
         assertTrue(m.contains("does not support jgrad.export.OnnxExportErrorsTest$Softplus (layer \"1.1\")"), m);
-        assertTrue(m.contains("Linear, ReLU"), "lists what it exports: " + m);
+        assertTrue(m.contains("Linear, Conv2d, MaxPool2d"), "lists what it exports: " + m);
     }
 
     @Test
@@ -72,6 +74,20 @@ class OnnxExportErrorsTest {
     }
 
     @Test
+    void anAdaptivePoolWhoseBinsDifferInSizeIsRefused() throws IOException {
+        String m = failure(null, List.of(new AdaptiveAvgPool2d(3)), new int[]{2, 7, 7});
+        assertTrue(m.contains("AdaptiveAvgPool2d \"0\" to 3×3 gets input [N, 2, 7, 7]") && m.contains("ONNX has no adaptive pooling"), m);
+    }
+
+    @Test
+    void aConvThatDoesNotFitItsInputNamesBothShapes() throws IOException {
+        String m = failure(null, List.of(new Conv2d(3, 8, 3)), new int[]{1, 28, 28});
+        assertTrue(m.contains("Conv2d \"0\" with weight [8, 3, 3, 3] [out, in/groups, kH, kW] takes [N, 3, H, W] but gets input [N, 1, 28, 28]"), m);
+        m = failure(null, List.of(new Conv2d(1, 8, 5)), new int[]{1, 3, 3});
+        assertTrue(m.contains("Conv2d \"0\" with kernel 5 does not fit an input of size 3"), m);
+    }
+
+    @Test
     void aNonPositiveInputShapeIsRefused() throws IOException {
         String m = failure(null, List.of(new ReLU()), new int[]{0, 28});
         assertTrue(m.contains("must be positive, got [0, 28]"), m);
@@ -83,6 +99,13 @@ class OnnxExportErrorsTest {
         // the unowned Linear at position 0 and s's layer "0" would both be "0.weight"
         String m = failure(s, List.of(new Linear(4, 4, true, new Rng(2)), s.get(0)), new int[]{4});
         assertTrue(m.contains("would both name their tensor \"0.weight\""), m);
+    }
+
+    @Test
+    void aNamedSequentialsInitializersAreItsStateDictKeys() {
+        Sequential s = jgrad.models.Spec.parse("flatten, fc1=linear 3, relu, out=linear 2", 4).build(new Rng(1));
+        ProtoReader graph = ProtoReader.parse(OnnxExport.encode(s, List.of(s), new int[]{4})).message(7);
+        assertEquals(List.copyOf(s.stateDict().keySet()), graph.messages(5).stream().map(t -> t.string(8)).toList());
     }
 
     @Test

@@ -163,7 +163,7 @@ class OnnxRuntimeTest {
     }
 
     /** Runs {@code x} through ONNX Runtime and jgrad's eval-mode forward and compares every logit. */
-    private static void compare(String what, Module net, Path model, Tensor x) throws OrtException {
+    static void compare(String what, Module net, Path model, Tensor x) throws OrtException {
         net.eval();
         Tensor expected;
         try (var g = GradMode.noGrad()) {

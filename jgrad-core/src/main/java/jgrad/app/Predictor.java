@@ -1,0 +1,166 @@
+package jgrad.app;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jgrad.autograd.GradMode;
+import jgrad.autograd.Tensor;
+import jgrad.data.ImageFiles;
+import jgrad.models.Spec;
+import jgrad.nn.SafeTensors;
+import jgrad.nn.Sequential;
+import jgrad.tensor.Rng;
+
+/**
+ * A trained network rebuilt from its safetensors file alone, for inference:
+ * {@code p = softmax(model(normalize(x / 255)))}, the inputs transformed as {@link Run#TRANSFORM}
+ * transforms the training data. {@code jgrad train --save} writes, besides the state dict, the
+ * {@code __metadata__} that makes this possible:
+ * <pre>
+ *   jgrad.spec         the network as a {@link Spec}: "flatten, fc1=linear 256, relu, fc2=linear 128, relu, fc3=linear 10"
+ *   jgrad.input_shape  without the batch dimension, comma-separated: "1,28,28"
+ *   jgrad.classes      the output classes' names as a JSON array: ["T-shirt/top", "Trouser", …]
+ *   jgrad.version      the jgrad that wrote it: "0.1.0"
+ * </pre>
+ * Loading parses the spec for the input shape, builds its {@link Sequential} and loads the
+ * tensors into it; it is in eval mode. A file without a spec, with metadata that does not parse,
+ * or whose tensors do not fit the spec is an {@link IOException} naming the file and the problem.
+ * <pre>{@code
+ * Predictor p = Predictor.load(Path.of("cnn.safetensors"));
+ * float[] probs = p.probabilities(ImageFiles.read(Path.of("shirt.jpg"), 28, 28).pixels());
+ * int best = Predictor.top(probs, 1)[0];   p.classes().get(best);   // "Shirt"
+ * }</pre>
+ */
+public final class Predictor {
+    public static final String SPEC = "jgrad.spec", INPUT_SHAPE = "jgrad.input_shape", CLASSES = "jgrad.classes", VERSION = "jgrad.version";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Spec spec;
+    private final Sequential model;
+    private final List<String> classes;
+    private final float[] table = Run.TRANSFORM.lookupTable();
+
+    private Predictor(Spec spec, Sequential model, List<String> classes) {
+        this.spec = spec;
+        this.model = model;
+        this.classes = classes;
+        model.eval();
+    }
+
+    /** The metadata {@link #load} needs, for {@link SafeTensors#save(Map, Map, Path)}. */
+    public static Map<String, String> metadata(String spec, int[] inputShape, List<String> classes, String version) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(SPEC, spec);
+        m.put(INPUT_SHAPE, String.join(",", Arrays.stream(inputShape).mapToObj(Integer::toString).toList()));
+        try {
+            m.put(CLASSES, JSON.writeValueAsString(classes));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a list of strings always serialises
+        }
+        m.put(VERSION, version);
+        return m;
+    }
+
+    /** The network saved in {@code file}, with its weights and buffers. */
+    public static Predictor load(Path file) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        Map<String, String> meta = c.metadata();
+        String text = meta.get(SPEC);
+        if (text == null)
+            throw new IOException(file + ": has no network spec (metadata \"" + SPEC + "\"), so the network cannot be rebuilt from the "
+                    + "file; save it with jgrad train --save, or build the network in code and loadStateDict(SafeTensors.load(file))");
+        int[] shape = inputShape(file, meta.get(INPUT_SHAPE));
+        Spec spec;
+        try {
+            spec = Spec.parse(text, shape);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": its spec \"" + text + "\" does not parse for inputs " + Arrays.toString(shape) + ": " + e.getMessage(), e);
+        }
+        List<String> classes = classes(file, meta.get(CLASSES), spec);
+        Sequential model = spec.build(new Rng(0));
+        try {
+            model.loadStateDict(c.tensors());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": its tensors do not fit its spec \"" + text + "\": " + e.getMessage(), e);
+        }
+        return new Predictor(spec, model, classes);
+    }
+
+    private static int[] inputShape(Path file, String s) throws IOException {
+        if (s == null) throw new IOException(file + ": has a spec but no input shape (metadata \"" + INPUT_SHAPE + "\")");
+        try {
+            int[] shape = Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            for (int d : shape) if (d < 1) throw new NumberFormatException();
+            return shape;
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": metadata \"" + INPUT_SHAPE + "\" is \"" + s + "\", not positive whole numbers separated by commas");
+        }
+    }
+
+    private static List<String> classes(Path file, String s, Spec spec) throws IOException {
+        int[] out = spec.outputShape();
+        if (s == null) throw new IOException(file + ": has a spec but no class names (metadata \"" + CLASSES + "\")");
+        List<String> classes;
+        try {
+            classes = JSON.readValue(s, new TypeReference<List<String>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": metadata \"" + CLASSES + "\" is not a JSON array of strings: " + e.getOriginalMessage());
+        }
+        if (classes == null || classes.contains(null) || out.length != 1 || out[0] != classes.size())
+            throw new IOException(file + ": names " + (classes == null ? 0 : classes.size()) + " classes, but its network gives outputs of shape "
+                    + Arrays.toString(out));
+        return List.copyOf(classes);
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    /** The network, in eval mode. */
+    public Sequential model() {
+        return model;
+    }
+
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** Reads and preprocesses an image file to this network's input size, as {@link ImageFiles#read} describes; needs a [1, H, W] input. */
+    public ImageFiles.Image readImage(Path file) throws IOException {
+        int[] in = spec.inputShape();
+        if (in.length != 3 || in[0] != 1)
+            throw new IllegalArgumentException("this network takes inputs of shape " + Arrays.toString(in) + ", not one grey image [1, H, W]");
+        return ImageFiles.read(file, in[1], in[2]);
+    }
+
+    /** The class probabilities for one input of raw uint8 values (for an image, its pixels row by row), transformed as the training data. */
+    public float[] probabilities(byte[] pixels) {
+        int[] in = spec.inputShape();
+        int n = Arrays.stream(in).reduce(1, (a, b) -> a * b);
+        if (pixels.length != n)
+            throw new IllegalArgumentException("this network takes " + n + " values " + Arrays.toString(in) + ", got " + pixels.length);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = table[pixels[i] & 0xff];
+        int[] shape = new int[in.length + 1];
+        shape[0] = 1;
+        System.arraycopy(in, 0, shape, 1, in.length);
+        try (var g = GradMode.noGrad()) {
+            return model.forward(Tensor.of(x, shape)).softmax(1).data();
+        }
+    }
+
+    /** The indices of the {@code k} largest probabilities, largest first (ties: the lower index first). */
+    public static int[] top(float[] probabilities, int k) {
+        return java.util.stream.IntStream.range(0, probabilities.length).boxed()
+                .sorted((a, b) -> probabilities[a] != probabilities[b] ? Float.compare(probabilities[b], probabilities[a]) : Integer.compare(a, b))
+                .limit(k).mapToInt(Integer::intValue).toArray();
+    }
+}
