@@ -20,14 +20,14 @@ import jgrad.autograd.Tensor;
 import jgrad.data.ImageDataset;
 import jgrad.tensor.Rng;
 
-class CheckpointTest {
+public class CheckpointTest {
     /** Adam, batch norm buffers and dropout on the global generator: every kind of state a run has. */
     static final String ARCH = "flatten, linear 24, bn, relu, dropout 0.3, linear 10";
 
     @TempDir
     Path dir;
 
-    static ImageDataset data(int n, long seed) {
+    public static ImageDataset data(int n, long seed) {
         var r = new SplittableRandom(seed);
         byte[] pixels = new byte[n * 784], labels = new byte[n];
         for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) r.nextInt(256);
@@ -37,7 +37,7 @@ class CheckpointTest {
         return ImageDataset.of("synthetic", classes, 28, 28, pixels, labels);
     }
 
-    static Settings settings() {
+    public static Settings settings() {
         return Settings.builder(Preset.COMPLEX).arch(ARCH).epochs(3).batchSize(32).seed(7).threads(2).build();
     }
 
