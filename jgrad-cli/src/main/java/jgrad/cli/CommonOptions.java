@@ -27,6 +27,29 @@ final class CommonOptions {
         return Run.load(dataDir, !noDownload);
     }
 
+    /**
+     * Reads a float as Java does, {@code Infinity} and {@code NaN} included, so that the command's
+     * validation can name the option and what it needs (picocli's own converter rejects those with
+     * a message about digits).
+     */
+    static final class AnyFloat implements picocli.CommandLine.ITypeConverter<Float> {
+        @Override
+        public Float convert(String value) {
+            try {
+                return Float.parseFloat(value);
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a number");
+            }
+        }
+    }
+
+    /** Refuses {@code v} of {@code option} unless finite and at least {@code min} (above it when {@code strict}). */
+    static void checkFinite(picocli.CommandLine cl, String option, Float v, float min, boolean strict) {
+        if (v != null && !(Float.isFinite(v) && (strict ? v > min : v >= min)))
+            throw new picocli.CommandLine.ParameterException(cl, option + " must be a finite " + (strict && min == 0 ? "positive number"
+                    : "number " + (strict ? "above " : "≥ ") + TrainCommand.plain(min)) + ", got " + v);
+    }
+
     int threads() {
         return threads != null ? threads : jgrad.tensor.Parallel.threads();
     }

@@ -38,13 +38,34 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // bad command lines are picocli's ParameterException (exit 2); anything failing later is 1
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
-                    || ex instanceof jgrad.train.NonFiniteLossException || ex instanceof IllegalStateException) {
-                err.println("jgrad: " + ex.getMessage());
+            Throwable e = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+            if (e instanceof java.io.IOException io) {
+                err.println("jgrad: " + Errors.describe(io));
                 return 1;
             }
+            if (e instanceof IllegalArgumentException || e instanceof jgrad.train.NonFiniteLossException || e instanceof IllegalStateException) {
+                err.println("jgrad: " + e.getMessage());
+                return 1;
+            }
+            if (outOfMemory(e)) return outOfMemory(err);
             throw ex;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            return outOfMemory(err);
+        }
+    }
+
+    /** True when {@code e} is, or was caused by, running out of heap (in a loader or kernel thread, it arrives wrapped). */
+    private static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof OutOfMemoryError) return true;
+        return false;
+    }
+
+    private static int outOfMemory(PrintWriter err) {
+        err.println("jgrad: out of memory (the Java heap is " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): use a smaller --batch-size,"
+                + " or give Java more heap, e.g. JGRAD_JAVA_OPTS=-Xmx2g ./jgrad ...");
+        return 1;
     }
 }

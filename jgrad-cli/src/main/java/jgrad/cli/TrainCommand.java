@@ -51,13 +51,13 @@ final class TrainCommand implements Callable<Integer> {
     Integer epochs;
     @Option(names = {"-b", "--batch-size"}, description = "Batch size (default: 64).")
     Integer batchSize;
-    @Option(names = "--lr", description = "Learning rate (default: the preset's, 0.01 or 0.001).")
+    @Option(names = "--lr", converter = CommonOptions.AnyFloat.class, description = "Learning rate (default: the preset's, 0.01 or 0.001).")
     Float lr;
     @Option(names = "--optimizer", description = "sgd, adam or adamw (default: the preset's).")
     String optimizer;
-    @Option(names = "--weight-decay", description = "Weight decay (default: the preset's, 0 or 1e-5).")
+    @Option(names = "--weight-decay", converter = CommonOptions.AnyFloat.class, description = "Weight decay (default: the preset's, 0 or 1e-5).")
     Float weightDecay;
-    @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = "0", converter = CommonOptions.AnyFloat.class, description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     float momentum;
     @Option(names = "--seed", defaultValue = "0", description = "Seed for initial weights and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -78,6 +78,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = {"Write an HTML report with charts to DIR/index.html.",
             "Scores both sets after every epoch for the curves (about 0.3 s an epoch for simple)."})
     java.nio.file.Path report;
+    @Mixin
+    CheckpointOptions checkpoints;
 
     @Spec
     CommandSpec spec;
@@ -93,7 +95,9 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs != null && epochs < 1) throw new ParameterException(spec.commandLine(), "--epochs must be at least 1, got " + epochs);
         if (batchSize != null && batchSize < 1) throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         if (common.threads() < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + common.threads());
-        if (lr != null && !(lr > 0)) throw new ParameterException(spec.commandLine(), "--lr must be positive, got " + lr);
+        CommonOptions.checkFinite(spec.commandLine(), "--lr", lr, 0, true);
+        CommonOptions.checkFinite(spec.commandLine(), "--weight-decay", weightDecay, 0, false);
+        CommonOptions.checkFinite(spec.commandLine(), "--momentum", momentum, 0, false);
         if (optimizer != null && !Optimizers.NAMES.contains(optimizer))
             throw new ParameterException(spec.commandLine(), "unknown optimizer '" + optimizer + "': expected one of " + Optimizers.NAMES);
         try {
@@ -105,9 +109,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings s = settings();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (report != null && checkpoints.resume != null)
+            throw new ParameterException(spec.commandLine(), "--report cannot be combined with --resume: its curves need every epoch's scores");
+        CheckpointOptions.Plan plan = checkpoints.plan(settings(), spec.commandLine(), out, err);
+        Settings s = plan.settings();
+        if (save != null) Errors.checkWritable(save, false);
+        if (plan.checkpoints().dir() != null) Errors.checkWritable(plan.checkpoints().dir(), true);
         ImageDataset[] data = common.load();
+        if (s.batchSize() > data[0].size())
+            throw new ParameterException(spec.commandLine(), "--batch-size " + s.batchSize() + " is larger than the training set ("
+                    + data[0].size() + " images)");
         if (seeds != null) return seeds(s, data, out, err);
         long params = Run.model(s).parameters().stream().mapToLong(jgrad.autograd.Tensor::numel).sum();
         out.printf(Locale.ROOT, "Training %s: %s (%,d parameters); %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
@@ -117,13 +129,17 @@ final class TrainCommand implements Callable<Integer> {
         boolean notebookSettings = s.hasNotebookHyperparameters();
         var progress = new Progress(out, err, !noProgress && Progress.isTerminal(), s.preset(), notebookSettings);
         var recorder = report != null ? new RunRecorder(progress) : null;
-        Run.Result r = Run.run(s, data[0], data[1], recorder != null ? recorder : progress);
+        Run.Result r = Run.run(s, data[0], data[1], recorder != null ? recorder : progress, plan.checkpoints());
         // the notebook's final figures are for its 10 epochs; its per-epoch losses compare at any length
         NotebookOutput.printResult(out, r, notebookSettings && s.epochs() == s.preset().epochs);
         if (save != null) {
             var state = r.model().stateDict();
             // the spec, input shape and class names let jgrad predict and jgrad export rebuild the network from the file alone
-            SafeTensors.save(state, jgrad.app.Predictor.metadata(s.spec(), Preset.INPUT, data[1].classNames(), Main.VERSION), save);
+            try {
+                SafeTensors.save(state, jgrad.app.Predictor.metadata(s.spec(), Preset.INPUT, data[1].classNames(), Main.VERSION), save);
+            } catch (java.io.IOException e) {
+                throw Errors.cannotWrite(save, e);
+            }
             out.println("Saved " + state.size() + " tensors to " + save);
         }
         if (notebookEval) {
@@ -162,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** 1e-05 as 0.00001: settings read as typed. */
-    private static String plain(float v) {
+    static String plain(float v) {
         return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,8 +1,11 @@
 package jgrad.app;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jgrad.data.Batch;
 import jgrad.data.DataLoader;
@@ -18,6 +21,7 @@ import jgrad.optim.Optimizer;
 import jgrad.optim.Optimizers;
 import jgrad.tensor.Parallel;
 import jgrad.tensor.Rng;
+import jgrad.train.Checkpoint;
 import jgrad.train.Evaluation;
 import jgrad.train.Trainer;
 
@@ -51,14 +55,59 @@ public final class Run {
         void scored(int epoch, Evaluation train, Evaluation test);
     }
 
+    /**
+     * Where a run writes {@link Checkpoint}s ({@code dir}, null for nowhere): after every epoch, and
+     * every {@code everySteps} steps when that is above 0; and the checkpoint it resumes from (null
+     * to start afresh), whose settings must be the run's.
+     */
+    public record Checkpoints(Path dir, int everySteps, Checkpoint resume) {
+        public static final Checkpoints NONE = new Checkpoints(null, 0, null);
+
+        public Checkpoints {
+            if (everySteps < 0) throw new IllegalArgumentException("checkpoint interval must be non-negative, got " + everySteps);
+        }
+    }
+
     /** Trains and evaluates; {@code listener} sees every step and epoch, and every epoch's scores if it is {@link EpochScores}. */
     public static Result run(Settings s, ImageDataset train, ImageDataset test, Trainer.Listener listener) {
+        return run(s, train, test, listener, Checkpoints.NONE);
+    }
+
+    /**
+     * {@link #run(Settings, ImageDataset, ImageDataset, Trainer.Listener)} with checkpoints: resumed
+     * from {@code c.resume()} (whose finished epochs {@code listener} sees first, without scores) it
+     * ends with the weights of an uninterrupted run, bit for bit.
+     *
+     * @throws IllegalArgumentException if the batch is larger than the training set, the training
+     *                                  set is empty, or the checkpoint's settings are not {@code s}
+     */
+    public static Result run(Settings s, ImageDataset train, ImageDataset test, Trainer.Listener listener, Checkpoints c) {
+        if (train.size() == 0) throw new IllegalArgumentException("the training set " + train.name() + " has no images");
+        if (s.batchSize() > train.size())
+            throw new IllegalArgumentException("batch size " + s.batchSize() + " is larger than the training set (" + train.size() + " images)");
+        if (c.resume() != null && !settings(c.resume()).equals(s))
+            throw new IllegalArgumentException("the checkpoint is of other settings: " + settings(c.resume()) + ", not " + s);
         Parallel.setThreads(s.threads());
         Rng.manualSeed(s.seed());
         Module model = model(s);
         Optimizer opt = Optimizers.create(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum());
         DataLoader loader = DataLoader.builder(train).batchSize(s.batchSize()).shuffle(s.seed()).transform(TRANSFORM).build();
-        Trainer.Listener l = listener instanceof EpochScores scores ? new Trainer.Listener() {
+        Trainer trainer = new Trainer(model, new CrossEntropyLoss(), opt);
+        Trainer.Position from = Trainer.Position.START;
+        if (c.resume() != null) {
+            c.resume().restore(model, opt, null);
+            from = c.resume().position();
+            from.history().forEach(listener::onEpoch);
+        }
+        Trainer.Listener l = scored(listener, model, train, test);
+        if (c.dir() != null) l = checkpointing(l, s, c, trainer, model, opt, loader.size());
+        List<Trainer.Epoch> history = trainer.fit(loader, s.epochs(), from, l);
+        return new Result(s, history, evaluate(model, test, true), evaluate(model, train, true), model);
+    }
+
+    /** {@code listener}, scoring the model on both sets after every epoch when it is {@link EpochScores}. */
+    private static Trainer.Listener scored(Trainer.Listener listener, Module model, ImageDataset train, ImageDataset test) {
+        return listener instanceof EpochScores scores ? new Trainer.Listener() {
             @Override
             public void onStep(int epoch, int step, int steps, float loss) {
                 scores.onStep(epoch, step, steps, loss);
@@ -70,8 +119,69 @@ public final class Run {
                 scores.scored(e.epoch(), evaluate(model, train, true), evaluate(model, test, true));
             }
         } : listener;
-        List<Trainer.Epoch> history = new Trainer(model, new CrossEntropyLoss(), opt).fit(loader, s.epochs(), l);
-        return new Result(s, history, evaluate(model, test, true), evaluate(model, train, true), model);
+    }
+
+    /** {@code next}, then a checkpoint after every epoch and every {@code c.everySteps()} steps (but an epoch's last, which its end saves). */
+    private static Trainer.Listener checkpointing(Trainer.Listener next, Settings s, Checkpoints c, Trainer trainer, Module model,
+                                                  Optimizer opt, int stepsPerEpoch) {
+        Map<String, String> run = describe(s);
+        return new Trainer.Listener() {
+            @Override
+            public void onStep(int epoch, int step, int steps, float loss) {
+                next.onStep(epoch, step, steps, loss);
+                if (c.everySteps() > 0 && step < stepsPerEpoch && trainer.position().steps() % c.everySteps() == 0) save();
+            }
+
+            @Override
+            public void onEpoch(Trainer.Epoch e) {
+                next.onEpoch(e);
+                save();
+            }
+
+            private void save() {
+                try {
+                    Checkpoint.capture(run, model, opt, null, trainer.position()).save(c.dir());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    /** The settings as a checkpoint's {@code run} strings, exact (floats as {@code Float.toString}), with the spec. */
+    public static Map<String, String> describe(Settings s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("preset", s.preset().name());
+        if (s.arch() != null) m.put("arch", s.arch());
+        m.put("spec", s.spec());
+        m.put("epochs", Integer.toString(s.epochs()));
+        m.put("batchSize", Integer.toString(s.batchSize()));
+        m.put("lr", Float.toString(s.lr()));
+        m.put("optimizer", s.optimizer());
+        m.put("weightDecay", Float.toString(s.weightDecay()));
+        m.put("momentum", Float.toString(s.momentum()));
+        m.put("seed", Long.toString(s.seed()));
+        m.put("threads", Integer.toString(s.threads()));
+        return m;
+    }
+
+    /**
+     * The settings a checkpoint was made with.
+     *
+     * @throws IllegalArgumentException if its {@code run} strings are not {@link #describe}'s
+     */
+    public static Settings settings(Checkpoint c) {
+        Map<String, String> m = c.run();
+        try {
+            Settings s = Settings.builder(Preset.valueOf(m.get("preset"))).arch(m.get("arch")).epochs(Integer.parseInt(m.get("epochs")))
+                    .batchSize(Integer.parseInt(m.get("batchSize"))).lr(Float.parseFloat(m.get("lr"))).optimizer(m.get("optimizer"))
+                    .weightDecay(Float.parseFloat(m.get("weightDecay"))).momentum(Float.parseFloat(m.get("momentum")))
+                    .seed(Long.parseLong(m.get("seed"))).threads(Integer.parseInt(m.get("threads"))).build();
+            if (!describe(s).equals(m)) throw new IllegalArgumentException("they do not read back the same");
+            return s;
+        } catch (RuntimeException e) { // a missing entry, a bad number or name
+            throw new IllegalArgumentException("the checkpoint's settings " + m + " are not a run's: " + e.getMessage(), e);
+        }
     }
 
     /** A fresh network for {@code s}, its weights drawn from the global generator: the preset's, or {@code s.arch()}'s. */

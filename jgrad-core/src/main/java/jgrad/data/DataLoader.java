@@ -143,13 +143,23 @@ public final class DataLoader implements Iterable<Batch>, Sized {
     /** The batches of the next epoch. */
     @Override
     public BatchIterator iterator() {
-        int[] order = order(nextEpoch.getAndIncrement());
+        return iterator(0);
+    }
+
+    /**
+     * The batches of the next epoch from batch {@code first} on (0-based), the same batches as
+     * {@link #iterator()} would give after {@code first} calls of {@code next()}; the skipped ones
+     * are never made (resuming mid-epoch).
+     */
+    public BatchIterator iterator(int first) {
         int n = dataset.size(), count = size();
+        if (first < 0 || first > count) throw new IllegalArgumentException("first batch must be in [0, " + count + "], got " + first);
+        int[] order = order(nextEpoch.getAndIncrement());
         Boolean choice = prefetch;
         if (choice != null ? choice : Runtime.getRuntime().availableProcessors() > Parallel.threads())
-            return new Prefetcher(count, b -> gather(order, b * batchSize, Math.min(n, (b + 1) * batchSize), false));
+            return new Prefetcher(count - first, b -> gather(order, (first + b) * batchSize, Math.min(n, (first + b + 1) * batchSize), false));
         return new BatchIterator() {
-            private int next;
+            private int next = first;
 
             @Override
             public boolean hasNext() {

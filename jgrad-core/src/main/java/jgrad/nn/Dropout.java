@@ -34,6 +34,11 @@ public class Dropout extends Module {
         return p;
     }
 
+    /** The module's own generator, or null when it draws from the global one; a checkpoint saves its state. */
+    public Rng generator() {
+        return rng;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         Rng r = rng != null ? rng : Rng.global();

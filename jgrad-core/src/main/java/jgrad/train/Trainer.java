@@ -6,6 +6,7 @@ import java.util.List;
 import jgrad.autograd.Tensor;
 import jgrad.data.Batch;
 import jgrad.data.BatchIterator;
+import jgrad.data.DataLoader;
 import jgrad.data.Sized;
 import jgrad.loss.Loss;
 import jgrad.nn.Module;
@@ -38,14 +39,36 @@ public final class Trainer {
         default void onEpoch(Epoch result) {}
     }
 
+    /**
+     * Where training stands between two steps: the epoch under way (from 1), the steps done in it
+     * with the sum of their losses, their samples and seconds, the epochs finished before it, and
+     * the steps done in all. {@link #START} is a fresh run; a {@link Checkpoint} saves one to resume from.
+     */
+    public record Position(int epoch, int step, double lossSum, long samples, double seconds, List<Epoch> history, long steps) {
+        public static final Position START = new Position(1, 0, 0, 0, 0, List.of(), 0);
+
+        public Position {
+            history = List.copyOf(history);
+            if (epoch < 1 || step < 0 || samples < 0 || steps < step)
+                throw new IllegalArgumentException("inconsistent training position: epoch " + epoch + ", step " + step
+                        + ", " + samples + " samples, " + steps + " steps in all");
+        }
+    }
+
     private final Module model;
     private final Loss loss;
     private final Optimizer optimizer;
+    private Position position = Position.START;
 
     public Trainer(Module model, Loss loss, Optimizer optimizer) {
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;
+    }
+
+    /** Where training stands: after the latest step during {@link #fit}, e.g. for a listener that saves checkpoints. */
+    public Position position() {
+        return position;
     }
 
     /**
@@ -54,11 +77,29 @@ public final class Trainer {
      * listener how many steps an epoch has.
      */
     public List<Epoch> fit(Iterable<Batch> loader, int epochs, Listener listener) {
+        return fit(loader, epochs, Position.START, listener);
+    }
+
+    /**
+     * Continues training from {@code from} up to {@code epochs} epochs and returns every epoch's
+     * result, the finished ones of {@code from} first. Resuming needs a {@link DataLoader}: it is
+     * set to epoch {@code from.epoch() - 1} (its order a function of the seed and epoch alone) and
+     * its first {@code from.step()} batches are skipped without being made, so with the model,
+     * optimizer and generators restored too the steps are the ones an uninterrupted run takes.
+     */
+    public List<Epoch> fit(Iterable<Batch> loader, int epochs, Position from, Listener listener) {
         if (epochs < 0) throw new IllegalArgumentException("epochs must be non-negative, got " + epochs);
-        List<Epoch> history = new ArrayList<>();
-        for (int e = 1; e <= epochs; e++) {
-            Epoch r = trainEpoch(loader, e, listener);
+        if (!from.equals(Position.START)) {
+            if (!(loader instanceof DataLoader d))
+                throw new IllegalArgumentException("resuming training needs a DataLoader, got " + loader.getClass().getSimpleName());
+            d.setEpoch(from.epoch() - 1);
+        }
+        position = from;
+        List<Epoch> history = new ArrayList<>(from.history());
+        for (int e = from.epoch(); e <= epochs; e++) {
+            Epoch r = run(e == from.epoch() ? position : new Position(e, 0, 0, 0, 0, history, position.steps()), loader, listener);
             history.add(r);
+            position = new Position(e + 1, 0, 0, 0, 0, history, position.steps());
             listener.onEpoch(r);
         }
         return history;
@@ -66,11 +107,17 @@ public final class Trainer {
 
     /** One pass over {@code loader} in training mode. */
     public Epoch trainEpoch(Iterable<Batch> loader, int epoch, Listener listener) {
+        return run(new Position(epoch, 0, 0, 0, 0, List.of(), position.steps()), loader, listener);
+    }
+
+    /** The rest of epoch {@code at.epoch()}, from step {@code at.step()}. */
+    private Epoch run(Position at, Iterable<Batch> loader, Listener listener) {
+        position = at;
         model.train();
-        long t0 = System.nanoTime(), samples = 0;
-        double sum = 0;
-        int step = 0, steps = loader instanceof Sized s ? s.size() : -1;
-        var batches = loader.iterator();
+        int epoch = at.epoch(), step = at.step(), steps = loader instanceof Sized s ? s.size() : -1;
+        long t0 = System.nanoTime(), samples = at.samples();
+        double sum = at.lossSum();
+        var batches = step > 0 ? ((DataLoader) loader).iterator(step) : loader.iterator();
         try {
             while (batches.hasNext()) {
                 Batch b = batches.next();
@@ -84,12 +131,13 @@ public final class Trainer {
                 optimizer.step();
                 sum += v;
                 samples += b.labels().numel();
+                position = new Position(epoch, step, sum, samples, at.seconds() + (System.nanoTime() - t0) / 1e9, at.history(), position.steps() + 1);
                 listener.onStep(epoch, step, steps, v);
             }
         } finally {
             // a loader's iterator may own a prefetch thread: stop it however the epoch ends
             if (batches instanceof BatchIterator it) it.close();
         }
-        return new Epoch(epoch, step == 0 ? Double.NaN : sum / step, (System.nanoTime() - t0) / 1e9, samples);
+        return new Epoch(epoch, step == 0 ? Double.NaN : sum / step, at.seconds() + (System.nanoTime() - t0) / 1e9, samples);
     }
 }

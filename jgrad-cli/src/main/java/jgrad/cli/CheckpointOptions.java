@@ -1,0 +1,76 @@
+package jgrad.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import jgrad.app.Run;
+import jgrad.app.Settings;
+import jgrad.train.Checkpoint;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code jgrad train}'s checkpoint options. {@code --resume DIR} takes its settings from the newest
+ * checkpoint in DIR that reads; an option given beside it must agree with the checkpoint's value,
+ * or the run is refused naming both.
+ */
+final class CheckpointOptions {
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = {"Write a checkpoint to DIR after every epoch (the newest two are kept);",
+            "an interrupted run continues with --resume DIR."})
+    Path dir;
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Also write a checkpoint every N steps (with --checkpoint or --resume).")
+    Integer every;
+    @Option(names = "--resume", paramLabel = "DIR", description = {"Continue the run checkpointed in DIR, writing further checkpoints there;",
+            "it ends with the weights of an uninterrupted run, bit for bit. Options given must match the checkpoint's."})
+    Path resume;
+
+    /** The settings a run uses and where its checkpoints go. */
+    record Plan(Settings settings, Run.Checkpoints checkpoints) {}
+
+    /** The training options that are settings, each with how {@link Settings} holds it. */
+    private record Setting(String option, Function<Settings, Object> value) {}
+
+    private static final List<Setting> SETTINGS = List.of(
+            new Setting("--model", s -> s.preset().id()), new Setting("--arch", Settings::arch), new Setting("--epochs", Settings::epochs),
+            new Setting("--batch-size", Settings::batchSize), new Setting("--lr", s -> TrainCommand.plain(s.lr())), new Setting("--optimizer", Settings::optimizer),
+            new Setting("--weight-decay", s -> TrainCommand.plain(s.weightDecay())), new Setting("--momentum", s -> TrainCommand.plain(s.momentum())),
+            new Setting("--seed", Settings::seed), new Setting("--threads", Settings::threads));
+
+    /** The run's plan from the command line's settings {@code given}; reports a resume's skipped checkpoints on {@code err}. */
+    Plan plan(Settings given, CommandLine cl, PrintWriter out, PrintWriter err) throws IOException {
+        if (every != null && every < 1) throw new ParameterException(cl, "--checkpoint-every must be at least 1, got " + every);
+        if (every != null && dir == null && resume == null) throw new ParameterException(cl, "--checkpoint-every needs --checkpoint DIR or --resume DIR");
+        Path to = dir != null ? dir : resume;
+        if (resume == null) {
+            if (dir != null && !Checkpoint.checkpoints(dir).isEmpty())
+                throw new ParameterException(cl, "--checkpoint " + dir + " already holds a run's checkpoints: continue it with --resume "
+                        + dir + ", or choose another directory");
+            return new Plan(given, new Run.Checkpoints(to, every != null ? every : 0, null));
+        }
+        Checkpoint.Loaded l = Checkpoint.load(resume);
+        for (String s : l.skipped()) err.println("jgrad: skipping a damaged checkpoint: " + s);
+        if (!l.skipped().isEmpty()) err.println("jgrad: resuming from the last good checkpoint, " + l.file());
+        Settings saved;
+        try {
+            saved = Run.settings(l.checkpoint());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(l.file() + ": " + e.getMessage(), e);
+        }
+        List<String> differences = new ArrayList<>();
+        for (Setting s : SETTINGS) {
+            Object a = s.value().apply(given), b = s.value().apply(saved);
+            if (cl.getParseResult().hasMatchedOption(s.option()) && !java.util.Objects.equals(a, b))
+                differences.add(s.option() + " " + a + " differs from the checkpoint's " + (b != null ? b : "(none)"));
+        }
+        if (!differences.isEmpty())
+            throw new ParameterException(cl, String.join("; ", differences) + " (" + l.file() + "); resume with the same settings, or none");
+        var p = l.checkpoint().position();
+        out.printf(java.util.Locale.ROOT, "Resuming from %s: epoch %d, step %d%n", l.file(), p.epoch(), p.step());
+        return new Plan(saved, new Run.Checkpoints(to, every != null ? every : 0, l.checkpoint()));
+    }
+}
