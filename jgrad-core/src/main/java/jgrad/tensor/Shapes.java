@@ -15,8 +15,9 @@ public final class Shapes {
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + str(shape));
             n *= d;
+            // checked at each step: a long product of int sizes could otherwise wrap around (65536⁴ = 2⁶⁴ → 0)
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
         }
-        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
         return (int) n;
     }
 

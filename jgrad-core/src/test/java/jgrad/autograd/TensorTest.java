@@ -138,4 +138,11 @@ class TensorTest {
         assertEquals("tensor([2., 4.], grad_fn=<MulBackward1>)", Tensor.of(1f, 2f).requiresGrad(true).mul(2f).toString());
         assertEquals("tensor([1.0000e-05, 1.0000e+00])", Tensor.of(1e-5f, 1f).toString());
     }
+
+    @Test
+    void aShapeWhoseElementCountOverflowsIsRefusedNotWrapped() {
+        var e = assertThrows(IllegalArgumentException.class, () -> jgrad.tensor.Shapes.numel(new int[]{65536, 65536, 65536, 65536}));
+        assertTrue(e.getMessage().contains("2^31-1"), e.getMessage());
+        assertEquals(0, jgrad.tensor.Shapes.numel(new int[]{0, 65536, 65536}));
+    }
 }
