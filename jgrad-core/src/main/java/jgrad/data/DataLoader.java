@@ -53,6 +53,8 @@ public final class DataLoader implements Iterable<Batch>, Sized {
     private final AtomicInteger nextEpoch = new AtomicInteger();
     /** Null: decide per iterator from the free cores. */
     private final Boolean prefetch;
+    /** Applied to each sample's pixels before the lookup, or null. */
+    private final Augmentation augmentation;
 
     private DataLoader(Builder b) {
         this.dataset = b.dataset;
@@ -62,6 +64,7 @@ public final class DataLoader implements Iterable<Batch>, Sized {
         this.dropLast = b.dropLast;
         this.table = b.transform.lookupTable();
         this.prefetch = b.prefetch;
+        this.augmentation = b.augmentation;
     }
 
     /** A loader over {@code dataset}; by default batches of 1 in dataset order, {@code ToTensor()}, as PyTorch's defaults. */
@@ -77,6 +80,7 @@ public final class DataLoader implements Iterable<Batch>, Sized {
         private long seed;
         private Transform transform = Transforms.toTensor();
         private Boolean prefetch;
+        private Augmentation augmentation;
 
         private Builder(ImageDataset dataset) {
             this.dataset = dataset;
@@ -105,6 +109,17 @@ public final class DataLoader implements Iterable<Batch>, Sized {
         /** The per-pixel transform, e.g. {@code Transforms.normalize} after {@code toTensor} (default {@code toTensor()}). */
         public Builder transform(Transform t) {
             transform = Objects.requireNonNull(t);
+            return this;
+        }
+
+        /**
+         * Random augmentation of every training sample, applied to its uint8 pixels before the
+         * transform (as torchvision runs RandomCrop on the image before ToTensor). Each sample draws
+         * from a generator seeded by the loader's seed, the epoch and its position in the epoch, so
+         * an epoch reproduces bit for bit whatever the thread count, and a resumed epoch too.
+         */
+        public Builder augment(Augmentation a) {
+            augmentation = a;
             return this;
         }
 
@@ -154,10 +169,11 @@ public final class DataLoader implements Iterable<Batch>, Sized {
     public BatchIterator iterator(int first) {
         int n = dataset.size(), count = size();
         if (first < 0 || first > count) throw new IllegalArgumentException("first batch must be in [0, " + count + "], got " + first);
-        int[] order = order(nextEpoch.getAndIncrement());
+        int epoch = nextEpoch.getAndIncrement();
+        int[] order = order(epoch);
         Boolean choice = prefetch;
         if (choice != null ? choice : Runtime.getRuntime().availableProcessors() > Parallel.threads())
-            return new Prefetcher(count - first, b -> gather(order, (first + b) * batchSize, Math.min(n, (first + b + 1) * batchSize), false));
+            return new Prefetcher(count - first, b -> gather(order, epoch, (first + b) * batchSize, Math.min(n, (first + b + 1) * batchSize), false));
         return new BatchIterator() {
             private int next = first;
 
@@ -170,7 +186,7 @@ public final class DataLoader implements Iterable<Batch>, Sized {
             public Batch next() {
                 if (!hasNext()) throw new NoSuchElementException();
                 int b = next++;
-                return gather(order, b * batchSize, Math.min(n, (b + 1) * batchSize), true);
+                return gather(order, epoch, b * batchSize, Math.min(n, (b + 1) * batchSize), true);
             }
 
             @Override
@@ -182,7 +198,7 @@ public final class DataLoader implements Iterable<Batch>, Sized {
 
     /** The whole dataset as one batch, in dataset order, on the calling thread (for evaluation). */
     public Batch fullBatch() {
-        return gather(identity(), 0, dataset.size(), true);
+        return gather(identity(), -1, 0, dataset.size(), true);
     }
 
     /** The sample order of {@code epoch}: a permutation if shuffling, else 0..n-1. */
@@ -213,18 +229,29 @@ public final class DataLoader implements Iterable<Batch>, Sized {
         return z ^ (z >>> 33);
     }
 
-    /** Samples order[from..to) as a batch; {@code parallel} splits them across the kernels' threads. */
-    private Batch gather(int[] order, int from, int to, boolean parallel) {
+    /**
+     * Samples order[from..to) of {@code epoch} as a batch (augmented when the loader augments and
+     * epoch ≥ 0); {@code parallel} splits them across the kernels' threads.
+     */
+    private Batch gather(int[] order, int epoch, int from, int to, boolean parallel) {
         int b = to - from, rows = dataset.rows(), cols = dataset.cols(), n = rows * cols;
+        Augmentation aug = epoch >= 0 ? augmentation : null;
+        int outRows = aug == null ? rows : aug.outRows(rows), outCols = aug == null ? cols : aug.outCols(cols), m = outRows * outCols;
         byte[] pixels = dataset.pixels, labels = dataset.labels;
-        float[] x = new float[b * n], y = new float[b];
+        float[] x = new float[b * m], y = new float[b];
         Parallel.forRange(b, parallel ? 8 : Integer.MAX_VALUE, (k0, k1) -> {
+            byte[] image = aug == null ? null : new byte[m];
             for (int k = k0; k < k1; k++) {
                 int i = order[from + k];
-                Elementwise.lookup(pixels, i * n, table, x, k * n, n);
+                if (aug == null) Elementwise.lookup(pixels, i * n, table, x, k * m, n);
+                else {
+                    // a stream of its own per (epoch, position), apart from the shuffle's seed ^ mix(epoch + 1)
+                    aug.apply(pixels, i * n, image, 0, rows, cols, new SplittableRandom(mix(seed ^ 0x5851F42D4C957F2DL) ^ mix(((long) epoch << 32) + from + k)));
+                    Elementwise.lookup(image, 0, table, x, k * m, m);
+                }
                 y[k] = labels[i] & 0xFF;
             }
         });
-        return new Batch(Tensor.of(x, b, 1, rows, cols), Tensor.of(y, b));
+        return new Batch(Tensor.of(x, b, 1, outRows, outCols), Tensor.of(y, b));
     }
 }

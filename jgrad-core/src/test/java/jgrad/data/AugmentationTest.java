@@ -143,4 +143,42 @@ class AugmentationTest {
         assertThrows(IllegalArgumentException.class, () -> Augmentation.randomHorizontalFlip(1.5));
         assertThrows(IllegalArgumentException.class, () -> Augmentation.randomHorizontalFlip(Double.NaN));
     }
+
+    /** 40 distinct 3×4 images, labelled by index mod 10. */
+    private static ImageDataset images() {
+        byte[] px = new byte[40 * 12], labels = new byte[40];
+        for (int i = 0; i < px.length; i++) px[i] = (byte) (i * 7 + 3);
+        for (int i = 0; i < 40; i++) labels[i] = (byte) (i % 10);
+        return ImageDataset.of("images", java.util.List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), 3, 4, px, labels);
+    }
+
+    @Test
+    void theLoaderAugmentsEachSampleBeforeTheTransformAndReproducesItsEpochs() {
+        ImageDataset ds = images();
+        Transform t = Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f));
+        var plain = DataLoader.builder(ds).batchSize(8).transform(t).build();
+        var flipped = DataLoader.builder(ds).batchSize(8).transform(t).augment(Augmentation.randomHorizontalFlip(1.0)).build();
+        var pb = plain.iterator().next().inputs().data();
+        var fb = flipped.iterator().next().inputs().data();
+        for (int k = 0; k < 8; k++)
+            for (int r = 0; r < 3; r++)
+                for (int c = 0; c < 4; c++) assertEquals(pb[k * 12 + r * 4 + 3 - c], fb[k * 12 + r * 4 + c], "sample " + k);
+        // a random crop with padding: the same seed gives the same epochs, whatever the thread count; epochs differ
+        Augmentation crop = Augmentation.randomCrop(3, 1);
+        java.util.function.IntFunction<java.util.List<float[]>> epochs = threads -> {
+            jgrad.tensor.Parallel.setThreads(threads);
+            var l = DataLoader.builder(ds).batchSize(8).shuffle(5).transform(t).augment(crop).build();
+            var out = new java.util.ArrayList<float[]>();
+            for (int e = 0; e < 2; e++) for (Batch b : l) out.add(b.inputs().data());
+            return out;
+        };
+        int before = jgrad.tensor.Parallel.threads();
+        var one = epochs.apply(1);
+        var two = epochs.apply(2);
+        jgrad.tensor.Parallel.setThreads(before);
+        assertEquals(10, one.size());
+        for (int i = 0; i < one.size(); i++) assertArrayEquals(one.get(i), two.get(i), "batch " + i);
+        assertFalse(java.util.Arrays.equals(one.get(0), one.get(5)), "the second epoch draws new crops");
+        assertArrayEquals(new int[]{8, 1, 3, 3}, DataLoader.builder(ds).batchSize(8).augment(crop).build().iterator().next().inputs().shape());
+    }
 }
