@@ -70,7 +70,7 @@ final class FashionMnist {
                 throw new IOException(file + ": truncated, the header declares " + total + " bytes of data", e);
             }
             if (in.read() != -1) {
-                throw new IOException(file + ": bytes after the " + total + " the header declares");
+                throw new IOException(file + ": has data beyond the " + total + " bytes its header declares");
             }
             return data;
         }

@@ -25,15 +25,15 @@ import java.util.Arrays;
  * epochs after the first (the first carries warm-up), and the accuracy on the 10,000 test
  * images in inference mode (BatchNorm on running statistics, Dropout off).
  *
- * <p>Usage: {@code Main simple|complex|cnn [epochs] [dataDir]}; run.sh sets DJL's offline mode
- * and libtorch's thread counts. Example: {@code bench/djl/run.sh cnn 3}.
+ * <p>Usage: {@code Main simple|complex|cnn [epochs]}, reading Debian's dataset-fashion-mnist;
+ * run.sh sets DJL's offline mode and libtorch's thread counts. Example: {@code bench/djl/run.sh cnn 3}.
  */
 public final class Main {
     private static final int BATCH = 64;
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 3) {
-            System.err.println("usage: Main simple|complex|cnn [epochs] [dataDir]");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: Main simple|complex|cnn [epochs]");
             System.exit(2);
         }
         String name = args[0];
@@ -41,7 +41,7 @@ public final class Main {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
         }
-        Path dir = Path.of(args.length > 2 ? args[2] : "/usr/share/datasets/fashion-mnist");
+        Path dir = Path.of("/usr/share/datasets/fashion-mnist");
         Engine.getInstance().setRandomSeed(0);
 
         try (Model model = Model.newInstance(name)) {
