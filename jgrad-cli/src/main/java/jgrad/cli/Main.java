@@ -27,16 +27,23 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given output streams and returns the exit code (2 for a bad command line). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(new Main(), args, out, err);
+    }
+
+    /** Runs {@code command} (a picocli command object) as the CLI runs its own. */
+    public static int execute(Object command, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(command);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            // bad command lines are picocli's ParameterException (exit 2); anything failing later is 1
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
-                    || ex instanceof jgrad.train.NonFiniteLossException || ex instanceof IllegalStateException) {
-                err.println("jgrad: " + ex.getMessage());
-                return 1;
-            }
+            // bad command lines are picocli's ParameterException (exit 2); anything failing later is 1, also
+            // when it arrives wrapped (a Spark job's failure carries the task's exception as its cause)
+            for (Throwable t = ex; t != null; t = t.getCause())
+                if (t instanceof IllegalArgumentException || t instanceof java.io.IOException
+                        || t instanceof jgrad.train.NonFiniteLossException || t instanceof IllegalStateException) {
+                    err.println("jgrad: " + t.getMessage());
+                    return 1;
+                }
             throw ex;
         });
         return cl.execute(args);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Prints what the notebook prints: per-epoch loss, test accuracy, cross-entropy on the training and test sets.",
                 "Presets: simple = exercise 1c (784-256-128-10 ReLU, SGD lr 0.01);",
                 "         complex = exercise 1d (784-512-256-128-10, BatchNorm1d, LeakyReLU 0.2, Adam lr 1e-3, wd 1e-5)."})
-final class TrainCommand implements Callable<Integer> {
+public class TrainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, defaultValue = "simple", description = "Preset: simple (1c) or complex (1d). Default: ${DEFAULT-VALUE}.")
     String model;
     @Option(names = {"-e", "--epochs"}, description = "Epochs (default: 10, the notebook's).")
@@ -53,9 +53,9 @@ final class TrainCommand implements Callable<Integer> {
     java.nio.file.Path save;
 
     @Spec
-    CommandSpec spec;
+    protected CommandSpec spec;
 
-    Settings settings() {
+    protected Settings settings() {
         Preset p = Preset.byId(model);
         if (p == null) throw new ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple or complex");
         Settings.Builder b = common.settings(p, epochs != null ? epochs : p.epochs, seed).momentum(momentum);
@@ -76,13 +76,13 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings s = settings();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        ImageDataset[] data = common.load();
+        ImageDataset[] data = load();
         out.printf(Locale.ROOT, "Training %s (notebook %s): %s, %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
                 s.preset().id(), s.preset().exercise, s.preset().network,
                 s.optimizer(), plain(s.lr()), s.weightDecay() != 0 ? ", weight decay " + plain(s.weightDecay()) : "", s.batchSize(), s.epochs(), s.seed(), s.threads());
         boolean notebookSettings = s.hasNotebookHyperparameters();
         var progress = new Progress(out, err, !noProgress && Progress.isTerminal(), s.preset(), notebookSettings);
-        Run.Result r = Run.run(s, data[0], data[1], progress);
+        Run.Result r = train(s, data, progress, out);
         // the notebook's final figures are for its 10 epochs; its per-epoch losses compare at any length
         NotebookOutput.printResult(out, r, notebookSettings && s.epochs() == s.preset().epochs);
         if (save != null) {
@@ -96,6 +96,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (confusion) out.print(r.test().report());
         return 0;
+    }
+
+    /** The train and test splits, as the data options say. */
+    protected ImageDataset[] load() throws java.io.IOException {
+        return common.load();
+    }
+
+    /** Trains and evaluates {@code s} on {@code data} (train, test); {@code progress} sees every step and epoch. */
+    protected Run.Result train(Settings s, ImageDataset[] data, jgrad.train.Trainer.Listener progress, PrintWriter out) {
+        return Run.run(s, data[0], data[1], progress);
     }
 
     /** 1e-05 as 0.00001: settings read as typed. */
