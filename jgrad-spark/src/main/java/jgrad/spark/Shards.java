@@ -199,6 +199,8 @@ public final class Shards {
     /** The files behind {@code df}, for error messages. */
     private static String source(Dataset<Row> df) {
         String[] files = df.inputFiles();
-        return files.length == 0 ? "the table" : files[0].substring(0, files[0].lastIndexOf('/'));
+        if (files.length == 0) return "the table";
+        String dir = files[0].substring(0, files[0].lastIndexOf('/'));
+        return dir.startsWith("file:") ? Path.of(java.net.URI.create(dir)).toString() : dir;
     }
 }

@@ -71,6 +71,11 @@ public final class SparkTrainCommand extends TrainCommand {
     protected Settings settings() {
         if (syncEvery < 1) throw new ParameterException(spec.commandLine(), "--sync-every must be at least 1, got " + syncEvery);
         if (workers != null && workers < 1) throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
+        if (parquet != null)
+            for (String split : new String[]{"train.parquet", "test.parquet"})
+                if (!java.nio.file.Files.isDirectory(parquet.resolve(split)))
+                    throw new IllegalArgumentException(parquet.resolve(split) + ": no such Parquet directory (jgrad spark-parquet "
+                            + parquet + " writes it)");
         Settings s = super.settings();
         var parsed = spec.commandLine().getParseResult();
         Settings.Builder b = s.toBuilder();
