@@ -152,26 +152,25 @@ public final class ParameterAveraging {
                 Module m = factory.create();
                 ModelState.load(b.value(), m, null);
                 Evaluation ev = Run.evaluate(m, shard.dataset(), true);
-                return new Counts(ev.samples(), ev.correct(), ev.meanLoss() * ev.samples(), ev.confusion());
+                return new Counts(ev.samples(), ev.correct(), ev.meanLoss() * ev.samples(), ev.confusion(), ev.classNames());
             }).collect();
             Counts all = parts.getFirst();
             for (Counts c : parts.subList(1, parts.size())) all = all.plus(c);
-            return new Evaluation(all.samples, all.correct, all.lossSum / all.samples, all.confusion,
-                    shards.first().dataset().classNames());
+            return new Evaluation(all.samples, all.correct, all.lossSum / all.samples, all.confusion, all.classNames);
         } finally {
             b.destroy();
         }
     }
 
     /** One shard's evaluation, summed over shards. */
-    private record Counts(long samples, long correct, double lossSum, long[][] confusion) implements Serializable {
+    private record Counts(long samples, long correct, double lossSum, long[][] confusion, List<String> classNames) implements Serializable {
         Counts plus(Counts o) {
             long[][] c = new long[confusion.length][];
             for (int i = 0; i < c.length; i++) {
                 c[i] = confusion[i].clone();
                 for (int j = 0; j < c[i].length; j++) c[i][j] += o.confusion[i][j];
             }
-            return new Counts(samples + o.samples, correct + o.correct, lossSum + o.lossSum, c);
+            return new Counts(samples + o.samples, correct + o.correct, lossSum + o.lossSum, c, classNames);
         }
     }
 

@@ -31,9 +31,4 @@ public record TrainingSpec(ModelFactory model, String optimizer, float lr, float
         return new TrainingSpec(preset::model, s.optimizer(), s.lr(), s.weightDecay(), s.momentum(), s.batchSize(), s.epochs(),
                 s.seed(), s.threads(), syncEvery);
     }
-
-    /** The same run for {@code n} epochs. */
-    public TrainingSpec withEpochs(int n) {
-        return new TrainingSpec(model, optimizer, lr, weightDecay, momentum, batchSize, n, seed, threads, syncEvery);
-    }
 }
