@@ -40,7 +40,7 @@ public final class SparkTrainCommand extends TrainCommand {
 
     @Option(names = "--spark", required = true, paramLabel = "MASTER", description = "Spark master: local[N] or spark://host:port.")
     String master;
-    @Option(names = "--workers", description = "Workers, one data shard each (default: the master's parallelism, N for local[N]).")
+    @Option(names = "--workers", description = "Workers, one data shard each (default: the master's parallelism, N for local[N]; give it on a cluster, whose executors may still be registering).")
     Integer workers;
     @Option(names = "--sync-every", paramLabel = "K", description = "Local steps between averagings (default: " + DEFAULT_SYNC_EVERY + ").")
     int syncEvery = DEFAULT_SYNC_EVERY;
@@ -116,7 +116,7 @@ public final class SparkTrainCommand extends TrainCommand {
         return new Run.Result(s, r.epochs(), Run.evaluate(r.model(), data[1], true), train, r.model());
     }
 
-    /** {@code --workers}, else the master's parallelism (N for local[N], the executors' cores on a cluster). */
+    /** {@code --workers}, else the master's parallelism: N for local[N], on a cluster the cores of the executors registered so far. */
     private int workers() {
         return workers != null ? workers : session().sparkContext().defaultParallelism();
     }
