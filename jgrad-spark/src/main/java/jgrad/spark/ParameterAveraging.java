@@ -49,7 +49,9 @@ import jgrad.train.Trainer;
  *       {@code (1/W) Σ (θ − lr·g_w) = θ − lr · (1/W) Σ g_w} and the mean of equal-sized batch means
  *       is the mean over their union.</li>
  *   <li><b>Determinism:</b> the same seed, spec and shards give bit-identical results, whatever the
- *       order Spark's tasks finish in ({@link RoundSum}).</li>
+ *       order Spark's tasks finish in ({@link RoundSum}). A model that draws random numbers in its
+ *       forward pass (dropout) draws them from the JVM's global generator, which workers sharing a
+ *       JVM share, so its results would depend on scheduling; the presets draw none.</li>
  *   <li><b>Global batch:</b> W·b per step; the learning rate is the spec's, not scaled with W.</li>
  * </ul>
  *
