@@ -33,21 +33,29 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given output streams and returns the exit code (2 for a bad command line). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(new Main(), args, out, err);
+    }
+
+    /** Runs {@code command} (a picocli command object) as the CLI runs its own. */
+    public static int execute(Object command, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(command);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            // bad command lines are picocli's ParameterException (exit 2); anything failing later is 1
-            Throwable e = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
-            if (e instanceof java.io.IOException io) {
-                err.println("jgrad: " + Errors.describe(io));
-                return 1;
+            // bad command lines are picocli's ParameterException (exit 2); anything failing later is 1, also
+            // when it arrives wrapped (a Spark job's failure carries the task's exception as its cause)
+            for (Throwable t = ex; t != null; t = t.getCause()) {
+                Throwable e = t instanceof java.io.UncheckedIOException u ? u.getCause() : t;
+                if (e instanceof java.io.IOException io) {
+                    err.println("jgrad: " + Errors.describe(io));
+                    return 1;
+                }
+                if (e instanceof IllegalArgumentException || e instanceof jgrad.train.NonFiniteLossException || e instanceof IllegalStateException) {
+                    err.println("jgrad: " + e.getMessage());
+                    return 1;
+                }
             }
-            if (e instanceof IllegalArgumentException || e instanceof jgrad.train.NonFiniteLossException || e instanceof IllegalStateException) {
-                err.println("jgrad: " + e.getMessage());
-                return 1;
-            }
-            if (outOfMemory(e)) return outOfMemory(err);
+            if (outOfMemory(ex)) return outOfMemory(err);
             throw ex;
         });
         try {

@@ -42,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  conv OUT K [same|valid|pad P] [stride S] [dilation D] [groups G] [nobias], linear OUT [nobias], bn, relu,",
                 "  leakyrelu [SLOPE], sigmoid, tanh, maxpool K [stride S] [pad P], avgpool K [stride S] [pad P],",
                 "  adaptiveavgpool SIZE, dropout [P], dropout2d [P], flatten; NAME=LAYER names a layer's state-dict keys."})
-final class TrainCommand implements Callable<Integer> {
+public class TrainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, defaultValue = "simple", description = "Preset: simple (1c), complex (1d) or cnn. Default: ${DEFAULT-VALUE}.")
     String model;
     @Option(names = "--arch", paramLabel = "SPEC", description = "The network as a spec (see above) instead of the preset's; the preset's optimizer settings apply.")
@@ -82,9 +82,9 @@ final class TrainCommand implements Callable<Integer> {
     CheckpointOptions checkpoints;
 
     @Spec
-    CommandSpec spec;
+    protected CommandSpec spec;
 
-    Settings settings() {
+    protected Settings settings() {
         Preset p = Preset.byId(model);
         if (p == null) throw new ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple, complex or cnn");
         Settings.Builder b = common.settings(p, epochs != null ? epochs : p.epochs, seed).momentum(momentum).arch(arch);
@@ -116,7 +116,7 @@ final class TrainCommand implements Callable<Integer> {
         Settings s = plan.settings();
         if (save != null) Errors.checkWritable(save, false);
         if (plan.checkpoints().dir() != null) Errors.checkWritable(plan.checkpoints().dir(), true);
-        ImageDataset[] data = common.load();
+        ImageDataset[] data = load();
         if (s.batchSize() > data[0].size())
             throw new ParameterException(spec.commandLine(), "--batch-size " + s.batchSize() + " is larger than the training set ("
                     + data[0].size() + " images)");
@@ -129,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean notebookSettings = s.hasNotebookHyperparameters();
         var progress = new Progress(out, err, !noProgress && Progress.isTerminal(), s.preset(), notebookSettings);
         var recorder = report != null ? new RunRecorder(progress) : null;
-        Run.Result r = Run.run(s, data[0], data[1], recorder != null ? recorder : progress, plan.checkpoints());
+        Run.Result r = train(s, data, recorder != null ? recorder : progress, plan.checkpoints(), out);
         // the notebook's final figures are for its 10 epochs; its per-epoch losses compare at any length
         NotebookOutput.printResult(out, r, notebookSettings && s.epochs() == s.preset().epochs);
         if (save != null) {
@@ -175,6 +175,20 @@ final class TrainCommand implements Callable<Integer> {
                 c.mean() - c.half(), c.mean() + c.half());
         out.println("(std with n-1; 95% CI from Student's t with n-1 degrees of freedom)");
         return 0;
+    }
+
+    /** The train and test splits, as the data options say. */
+    protected ImageDataset[] load() throws java.io.IOException {
+        return common.load();
+    }
+
+    /**
+     * Trains and evaluates {@code s} on {@code data} (train, test); {@code progress} sees every step
+     * and epoch; {@code checkpoints} says where to write and resume from.
+     */
+    protected Run.Result train(Settings s, ImageDataset[] data, jgrad.train.Trainer.Listener progress, Run.Checkpoints checkpoints,
+                               PrintWriter out) {
+        return Run.run(s, data[0], data[1], progress, checkpoints);
     }
 
     /** 1e-05 as 0.00001: settings read as typed. */

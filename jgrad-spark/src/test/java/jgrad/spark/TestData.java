@@ -1,0 +1,32 @@
+package jgrad.spark;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.apache.spark.sql.SparkSession;
+
+import jgrad.data.FashionMNIST;
+import jgrad.data.ImageDataset;
+
+/** Small data and Spark sessions for the tests. */
+final class TestData {
+    private TestData() {}
+
+    /** {@code n} random 28×28 images with labels 0..9, the same for the same seed. */
+    static ImageDataset images(int n, long seed) {
+        var rnd = new SplittableRandom(seed);
+        byte[] pixels = new byte[n * 784], labels = new byte[n];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) rnd.nextInt(256);
+        for (int i = 0; i < n; i++) labels[i] = (byte) rnd.nextInt(10);
+        return ImageDataset.of("random", FashionMNIST.SPEC.classNames(), 28, 28, pixels, labels);
+    }
+
+    /** A session on {@code local[2]} for one test class, no web UI. */
+    static SparkSession local() {
+        return SparkSession.builder().master("local[2]").appName("jgrad-spark test").config("spark.ui.enabled", "false").getOrCreate();
+    }
+
+    static List<String> classes() {
+        return FashionMNIST.SPEC.classNames();
+    }
+}
