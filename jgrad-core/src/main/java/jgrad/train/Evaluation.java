@@ -13,7 +13,8 @@ import jgrad.nn.Module;
 
 /**
  * A classifier's scores on N samples: {@code accuracy = 100·#(argmax logits = label)/N},
- * {@code meanLoss = Σᵢ CE(logitsᵢ, labelᵢ)/N} (over samples, not the mean of batch means), and the
+ * {@code meanLoss = Σᵢ CE(logitsᵢ, labelᵢ)/N} (over samples, summed in double, so it does not depend on
+ * the batch size; not the mean of batch means), and the
  * confusion matrix (rows true class, columns predicted).
  *
  * <p>{@link #evaluate} switches the model to {@code eval()} (restoring its mode after), which the
@@ -41,7 +42,8 @@ public record Evaluation(long samples, long correct, double meanLoss, long[][] c
                 if (logits.dim() != 2 || logits.size(1) != k)
                     throw new IllegalArgumentException("the model outputs shape " + jgrad.tensor.Shapes.str(logits.shape())
                             + " but there are " + k + " class names: expected [N, " + k + "]");
-                lossSum += Losses.crossEntropy(logits, b.labels(), Reduction.SUM).item();
+                // each sample's loss summed in double: the mean does not depend on how the data is batched
+                for (float v : Losses.crossEntropy(logits, b.labels(), Reduction.NONE).data()) lossSum += v;
                 float[] pred = logits.argmax(1).data(), y = b.labels().data();
                 for (int i = 0; i < y.length; i++) {
                     confusion[(int) y[i]][(int) pred[i]]++;
