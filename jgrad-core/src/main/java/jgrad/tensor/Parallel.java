@@ -1,7 +1,7 @@
 package jgrad.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
@@ -100,20 +100,32 @@ public final class Parallel {
     }
 
     /**
-     * One job at a time: a body and a task count, published by bumping {@code generation}. Tasks are
-     * claimed from {@code claim} = generation·2³² + next index, so a worker still finishing an old
-     * job can never take a task of the next one.
+     * One job at a time. Each job carries its own claim and completion counters, and workers hold
+     * the job they took tasks from: a worker still finishing an old job can only ever claim that
+     * job's (exhausted) tasks, never run the next job's body or count towards its completion.
+     * (Counters shared across jobs let a worker that was preempted between reading the claim and
+     * claiming run a task of the next job twice, and the caller return before it finished.)
      */
+    private record Job(IntConsumer body, int tasks, AtomicInteger next, AtomicInteger done, AtomicReference<Throwable> failure) {
+        void work() {
+            for (int t; (t = next.getAndIncrement()) < tasks; ) {
+                try {
+                    body.accept(t);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
     private static final class Pool {
         final ReentrantLock lock = new ReentrantLock();
         private final Worker[] workers;
-        private final AtomicLong claim = new AtomicLong();
-        private final AtomicInteger done = new AtomicInteger();
-        private volatile IntConsumer body;
-        private volatile int tasks;
-        private volatile long generation;
+        /** The latest job; workers compare it with the one they last worked on. */
+        private volatile Job job;
         private volatile boolean stopped;
-        private volatile Throwable failure;
 
         Pool(int n) {
             workers = new Worker[n];
@@ -124,53 +136,34 @@ public final class Parallel {
         }
 
         void run(int tasks, IntConsumer body) {
-            this.body = body;
-            this.tasks = tasks;
-            failure = null;
-            done.set(0);
-            long g = generation + 1;
-            claim.set(g << 32);
-            generation = g;
+            Job j = new Job(body, tasks, new AtomicInteger(), new AtomicInteger(), new AtomicReference<>());
+            job = j;
             for (Worker w : workers) LockSupport.unpark(w);
-            work(g);
-            while (done.get() < tasks) Thread.onSpinWait();
-            this.body = null;
-            Throwable f = failure;
+            j.work();
+            while (j.done.get() < tasks) Thread.onSpinWait();
+            Throwable f = j.failure.get();
             if (f instanceof RuntimeException r) throw r;
             if (f instanceof Error e) throw e;
             if (f != null) throw new RuntimeException(f);
         }
 
-        private void work(long g) {
-            for (long c = claim.get(); c >>> 32 == g && (int) c < tasks; c = claim.get()) {
-                if (!claim.compareAndSet(c, c + 1)) continue;
-                int t = (int) c;
-                try {
-                    body.accept(t);
-                } catch (Throwable e) {
-                    failure = e;
-                } finally {
-                    done.incrementAndGet();
-                }
-            }
-        }
-
         private void loop() {
-            long seen = 0;
+            Job seen = null;
             while (!stopped) {
-                if (generation != seen) {
-                    seen = generation;
-                    work(seen);
+                Job j = job;
+                if (j != seen) {
+                    seen = j;
+                    j.work();
                     continue;
                 }
                 // spin, then yield (so the data loader's thread can have this core), then park
                 long start = System.nanoTime(), now = start;
-                while (generation == seen && !stopped && now - start < SPIN_NANOS) {
+                while (job == seen && !stopped && now - start < SPIN_NANOS) {
                     if (now - start < SPIN_NANOS / 10) Thread.onSpinWait();
                     else Thread.yield();
                     now = System.nanoTime();
                 }
-                if (generation == seen && !stopped) LockSupport.park(this);
+                if (job == seen && !stopped) LockSupport.park(this);
             }
         }
 
