@@ -96,11 +96,11 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Median of 5 timed forward passes over the whole test set in eval mode, in batches of 1000. */
+    /** Median of 5 timed forward passes over the whole test set in eval mode, in batches of {@link Run#EVAL_BATCH}. */
     private static double evalSeconds(Module m, ImageDataset test) {
         m.eval();
         List<Batch> batches = new ArrayList<>();
-        DataLoader.builder(test).batchSize(1000).transform(Run.TRANSFORM).build().forEach(batches::add);
+        DataLoader.builder(test).batchSize(Run.EVAL_BATCH).transform(Run.TRANSFORM).build().forEach(batches::add);
         double[] times = new double[5];
         try (var g = GradMode.noGrad()) {
             for (int i = 0; i < times.length; i++) {

@@ -89,13 +89,14 @@ final class SeedCommand implements Callable<Integer> {
             Run.Result x = runs.get(p);
             int last = x.epochs().size();
             boolean compare = fullLength && p.fromNotebook();
-            String l = p.fromNotebook() ? p.exercise : p.id() + " (beyond the notebook)";
+            String l = p.fromNotebook() ? p.exercise : p.id() + " *";
             out.printf(Locale.ROOT, f, l + " final epoch loss", fmt(p.notebookEpochLoss(last)), fmt(x.epochs().get(last - 1).meanLoss()));
             out.printf(Locale.ROOT, f, l + " test accuracy", compare ? pct(p.notebookAccuracy) : "", pct(x.test().accuracy()));
             out.printf(Locale.ROOT, f, l + " cross-entropy, training set", compare ? fmt(p.notebookTrainCE) : "", fmt(x.train().meanLoss()));
             out.printf(Locale.ROOT, f, l + " cross-entropy, test set", compare ? fmt(p.notebookTestCE) : "", fmt(x.test().meanLoss()));
             out.printf(Locale.ROOT, f, l + " test accuracy without eval()", "", pct(notebookWay.get(p).accuracy()));
         }
+        if (!noCnn) out.println("* beyond the notebook, which has no numbers for it");
         Run.Result s = runs.get(Preset.SIMPLE), c = runs.get(Preset.COMPLEX);
         out.println();
         out.println("== Comparison (1d minus 1c)");

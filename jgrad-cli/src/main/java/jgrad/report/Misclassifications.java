@@ -37,7 +37,7 @@ public final class Misclassifications {
         model.eval();
         int base = 0;
         try (var g = GradMode.noGrad()) {
-            for (Batch b : loader(data, 1000)) {
+            for (Batch b : loader(data, Run.EVAL_BATCH)) {
                 Tensor logits = model.forward(b.inputs());
                 // the prediction as Evaluation makes it (arg-max of the logits), so it agrees with the confusion matrix
                 float[] probs = logits.softmax(1).data(), pred = logits.argmax(1).data(), labels = b.labels().data();

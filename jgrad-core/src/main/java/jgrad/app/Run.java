@@ -35,6 +35,13 @@ public final class Run {
     /** A finished run's results. */
     public record Result(Settings settings, List<Trainer.Epoch> epochs, Evaluation test, Evaluation train, Module model) {}
 
+    /**
+     * Samples per batch when evaluating in eval mode (where the batch does not change the result):
+     * large enough to keep the kernels busy, small enough for a CNN's activations (250 images of
+     * 32 channels at 28×28 are 25 MB a layer) to fit the launcher's heap.
+     */
+    public static final int EVAL_BATCH = 250;
+
     /** The notebook's input transform: {@code Compose([ToTensor(), Normalize((0.5,), (0.5,))])}. */
     public static final Transform TRANSFORM = Transforms.compose(Transforms.toTensor(), Transforms.normalize(0.5f, 0.5f));
 
@@ -192,7 +199,7 @@ public final class Run {
     /** Accuracy and cross-entropy of {@code model} on {@code data}, in eval mode unless {@code evalMode} is false. */
     public static Evaluation evaluate(Module model, ImageDataset data, boolean evalMode) {
         // eval mode is independent of batch size, so big batches; the notebook's train-mode way uses its 64
-        Iterable<Batch> batches = DataLoader.builder(data).batchSize(evalMode ? 250 : 64).transform(TRANSFORM).build();
+        Iterable<Batch> batches = DataLoader.builder(data).batchSize(evalMode ? EVAL_BATCH : 64).transform(TRANSFORM).build();
         return Evaluation.evaluate(model, batches, data.classNames(), evalMode);
     }
 }
