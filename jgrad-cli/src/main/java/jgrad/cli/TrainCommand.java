@@ -117,7 +117,8 @@ public class TrainCommand implements Callable<Integer> {
         if (save != null) Errors.checkWritable(save, false);
         if (plan.checkpoints().dir() != null) Errors.checkWritable(plan.checkpoints().dir(), true);
         ImageDataset[] data = load();
-        if (s.batchSize() > data[0].size())
+        // data[0] is null when the training set lives elsewhere (Spark reads its shards from Parquet)
+        if (data[0] != null && s.batchSize() > data[0].size())
             throw new ParameterException(spec.commandLine(), "--batch-size " + s.batchSize() + " is larger than the training set ("
                     + data[0].size() + " images)");
         if (seeds != null) return seeds(s, data, out, err);
