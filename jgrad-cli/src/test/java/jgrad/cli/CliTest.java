@@ -2,18 +2,12 @@ package jgrad.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import org.junit.jupiter.api.Test;
 
 class CliTest {
-    private record Out(int code, String out, String err) {}
-
     private static Out run(String... args) {
-        StringWriter o = new StringWriter(), e = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
-        return new Out(code, o.toString(), e.toString());
+        return Out.run(args);
     }
 
     @Test

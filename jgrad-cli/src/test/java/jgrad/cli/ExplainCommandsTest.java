@@ -2,8 +2,6 @@ package jgrad.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,12 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code jgrad exercise 1a}, {@code jgrad ablate} and {@code jgrad train --seeds} on real Fashion-MNIST, kept short. */
 class ExplainCommandsTest {
-    private record Out(int code, String out, String err) {}
-
     private static Out run(String... args) {
-        StringWriter o = new StringWriter(), e = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
-        return new Out(code, o.toString(), e.toString());
+        return Out.run(args);
     }
 
     @Test

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,12 +25,8 @@ class PredictExportCommandTest {
     @TempDir
     Path dir;
 
-    private record Out(int code, String out, String err) {}
-
     private static Out run(String... args) {
-        StringWriter o = new StringWriter(), e = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
-        return new Out(code, o.toString(), e.toString());
+        return Out.run(args);
     }
 
     private Path model() throws IOException {
