@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * seconds (epochs after the first), samples/s, achieved GFLOP/s and its share of the peak this
  * machine reaches in a register-only FMA loop (measured first), and test-set eval throughput.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", modelTransformer = SettingOptions.Threads.class, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training and evaluation speed of the presets on real Fashion-MNIST."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, defaultValue = "simple,complex", split = ",",

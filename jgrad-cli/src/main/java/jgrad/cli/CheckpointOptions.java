@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import jgrad.app.Run;
+import jgrad.app.Setting;
 import jgrad.app.Settings;
 import jgrad.train.Checkpoint;
 import picocli.CommandLine;
@@ -32,15 +32,6 @@ final class CheckpointOptions {
     /** The settings a run uses and where its checkpoints go. */
     record Plan(Settings settings, Run.Checkpoints checkpoints) {}
 
-    /** The training options that are settings, each with how {@link Settings} holds it. */
-    private record Setting(String option, Function<Settings, Object> value) {}
-
-    private static final List<Setting> SETTINGS = List.of(
-            new Setting("--model", s -> s.preset().id()), new Setting("--arch", Settings::arch), new Setting("--epochs", Settings::epochs),
-            new Setting("--batch-size", Settings::batchSize), new Setting("--lr", s -> TrainCommand.plain(s.lr())), new Setting("--optimizer", Settings::optimizer),
-            new Setting("--weight-decay", s -> TrainCommand.plain(s.weightDecay())), new Setting("--momentum", s -> TrainCommand.plain(s.momentum())),
-            new Setting("--seed", Settings::seed), new Setting("--threads", Settings::threads));
-
     /** The run's plan from the command line's settings {@code given}; reports a resume's skipped checkpoints on {@code err}. */
     Plan plan(Settings given, CommandLine cl, PrintWriter out, PrintWriter err) throws IOException {
         if (every != null && every < 1) throw new ParameterException(cl, "--checkpoint-every must be at least 1, got " + every);
@@ -62,10 +53,10 @@ final class CheckpointOptions {
             throw new IOException(l.file() + ": " + e.getMessage(), e);
         }
         List<String> differences = new ArrayList<>();
-        for (Setting s : SETTINGS) {
-            Object a = s.value().apply(given), b = s.value().apply(saved);
-            if (cl.getParseResult().hasMatchedOption(s.option()) && !java.util.Objects.equals(a, b))
-                differences.add(s.option() + " " + a + " differs from the checkpoint's " + (b != null ? b : "(none)"));
+        for (Setting s : Setting.values()) {
+            Object a = given.get(s), b = saved.get(s);
+            if (SettingOptions.given(cl, s) && !java.util.Objects.equals(a, b))
+                differences.add(s.option + " " + s.shown(a) + " differs from the checkpoint's " + s.shown(b));
         }
         if (!differences.isEmpty())
             throw new ParameterException(cl, String.join("; ", differences) + " (" + l.file() + "); resume with the same settings, or none");

@@ -1,6 +1,5 @@
 package jgrad.report;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import jgrad.app.Run;
+import jgrad.app.Setting;
 import jgrad.app.Settings;
 import jgrad.autograd.Tensor;
 import jgrad.nn.Module;
@@ -70,32 +70,24 @@ public final class RunRecorder implements Run.EpochScores {
         if (!epochs.isEmpty() && Double.isNaN(epochs.getLast().testAccuracy())) scored(epochs.getLast().epoch(), result.train(), result.test());
         double trainSeconds = epochs.stream().mapToDouble(EpochRecord::seconds).sum();
         long samples = epochs.stream().mapToLong(EpochRecord::samples).sum();
-        return new RunRecord(name, settings(result.settings(), result.model()), result.settings().seed(), stepLoss, epochs,
+        return new RunRecord(name, settings(result), result.settings().seed(), stepLoss, epochs,
                 result.test().confusion(), result.test().classNames(), worst, (System.nanoTime() - start) / 1e9,
                 trainSeconds > 0 ? samples / trainSeconds : Double.NaN);
     }
 
-    /** The settings of a run as the report's header lists them. */
-    static Map<String, String> settings(Settings s, Module model) {
+    /** The settings of a run as the report's header lists them: every setting that has a value, then the machine. */
+    static Map<String, String> settings(Run.Result r) {
+        Settings s = r.settings();
+        Module model = r.model();
         Map<String, String> m = new LinkedHashMap<>();
         long params = model.parameters().stream().mapToLong(Tensor::numel).sum();
-        m.put("preset", s.preset().id() + (s.preset().fromNotebook() ? " (notebook " + s.preset().exercise + ")" : ""));
-        m.put("network", s.spec());
+        for (Setting x : Setting.values())
+            if (s.get(x) != null && x != Setting.THREADS) m.put(x.option.substring(2), x.shown(s.get(x)));
+        m.put("network", Run.spec(s, r.data()).toString());
         m.put("model", model.getClass().getSimpleName() + ", " + String.format(Locale.ROOT, "%,d", params) + " parameters");
-        m.put("optimizer", s.optimizer());
-        m.put("learning rate", plain(s.lr()));
-        m.put("weight decay", plain(s.weightDecay()));
-        m.put("momentum", plain(s.momentum()));
-        m.put("batch size", Integer.toString(s.batchSize()));
-        m.put("epochs", Integer.toString(s.epochs()));
         m.put("threads", s.threads() + " of " + Runtime.getRuntime().availableProcessors() + " cores");
         m.put("kernels", Simd.ENABLED ? "Vector API, " + Simd.VL + " float lanes" : "scalar (jgrad.simd=false)");
         m.put("Java", Runtime.version().toString());
         return m;
-    }
-
-    /** 1e-05 as 0.00001: settings read as typed. */
-    private static String plain(float v) {
-        return new BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }
 }

@@ -40,12 +40,12 @@ public final class Ablation {
         StringBuilder s = new StringBuilder("flatten");
         for (int width : new int[]{512, 256, 128})
             s.append(", linear ").append(width).append(bn ? ", bn" : "").append(", ").append(activation).append(dropout);
-        return s.append(", linear 10").toString();
+        return s.append(", linear").toString();
     }
 
     public static final List<Variant> LADDER = List.of(
             new Variant("1c", "the notebook's 1c", Preset.SIMPLE.spec, "sgd", 0.01f, 0f),
-            new Variant("deeper", "more and wider layers (784-512-256-128-10)", mlp("relu", false, ""), "sgd", 0.01f, 0f),
+            new Variant("deeper", "more and wider layers (F-512-256-128-K)", mlp("relu", false, ""), "sgd", 0.01f, 0f),
             new Variant("leakyrelu", "LeakyReLU(0.2) instead of ReLU", mlp("leakyrelu 0.2", false, ""), "sgd", 0.01f, 0f),
             new Variant("batchnorm", "batch normalisation", mlp("leakyrelu 0.2", true, ""), "sgd", 0.01f, 0f),
             new Variant("adam", "Adam lr 1e-3 instead of SGD", mlp("leakyrelu 0.2", true, ""), "adam", 1e-3f, 0f),
@@ -158,10 +158,6 @@ public final class Ablation {
     /** The first {@code n} images of {@code d} (all of them if it has fewer): a short training set for quick runs. */
     public static ImageDataset head(ImageDataset d, int n) {
         n = Math.min(n, d.size());
-        int px = d.rows() * d.cols();
-        byte[] pixels = new byte[n * px], labels = new byte[n];
-        d.pixels().get(0, pixels);
-        d.labels().get(0, labels);
-        return ImageDataset.of(d.name() + "[:" + n + "]", d.classNames(), d.rows(), d.cols(), pixels, labels);
+        return d.subset(java.util.stream.IntStream.range(0, n).toArray(), d.name() + "[:" + n + "]");
     }
 }

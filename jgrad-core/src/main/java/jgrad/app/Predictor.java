@@ -14,20 +14,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jgrad.autograd.GradMode;
 import jgrad.autograd.Tensor;
 import jgrad.data.ImageFiles;
+import jgrad.data.Task;
+import jgrad.data.Transform;
+import jgrad.data.Transforms;
 import jgrad.models.Spec;
 import jgrad.nn.SafeTensors;
 import jgrad.nn.Sequential;
 import jgrad.tensor.Rng;
 
 /**
- * A trained network rebuilt from its safetensors file alone, for inference:
- * {@code p = softmax(model(normalize(x / 255)))}, the inputs transformed as {@link Run#TRANSFORM}
- * transforms the training data. {@code jgrad train --save} writes, besides the state dict, the
- * {@code __metadata__} that makes this possible:
+ * A trained network rebuilt from its safetensors file alone, for inference on raw inputs
+ * transformed as the training data was: {@code p = softmax(model(transform(x)))} for a classifier,
+ * {@code [1 − σ(z), σ(z)]} for a binary one, and {@code model(transform(x))·std + mean} for
+ * regression (in the targets' units). {@code jgrad train --save} writes, besides the state dict,
+ * the {@code __metadata__} that makes this possible:
  * <pre>
  *   jgrad.spec         the network as a {@link Spec}: "flatten, fc1=linear 256, relu, fc2=linear 128, relu, fc3=linear 10"
  *   jgrad.input_shape  without the batch dimension, comma-separated: "1,28,28"
- *   jgrad.classes      the output classes' names as a JSON array: ["T-shirt/top", "Trouser", …]
+ *   jgrad.classes      the output classes' names as a JSON array: ["T-shirt/top", "Trouser", …] ([] for regression)
+ *   jgrad.task         classify, binary or regress (absent: classify)
+ *   jgrad.transform    the input transform as JSON: {"scale":255,"mean":[0.5],"std":[0.5]} is ToTensor then
+ *                      Normalize(0.5, 0.5) (absent: that, the notebook's)
+ *   jgrad.targets      regression: the targets' mean and std as JSON, {"mean":[…],"std":[…]}
+ *   jgrad.data         what the network was trained on: fashion-mnist, mnist, cifar10, folder or csv (absent: fashion-mnist)
+ *   jgrad.features     a table's feature columns as a JSON array, so new rows are read by name
  *   jgrad.version      the jgrad that wrote it: "0.1.0"
  * </pre>
  * Loading parses the spec for the input shape, builds its {@link Sequential} and loads the
@@ -40,33 +50,106 @@ import jgrad.tensor.Rng;
  * }</pre>
  */
 public final class Predictor {
-    public static final String SPEC = "jgrad.spec", INPUT_SHAPE = "jgrad.input_shape", CLASSES = "jgrad.classes", VERSION = "jgrad.version";
+    public static final String SPEC = "jgrad.spec", INPUT_SHAPE = "jgrad.input_shape", CLASSES = "jgrad.classes", VERSION = "jgrad.version",
+            TASK = "jgrad.task", TRANSFORM = "jgrad.transform", TARGETS = "jgrad.targets", DATA = "jgrad.data", FEATURES = "jgrad.features";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Spec spec;
     private final Sequential model;
     private final List<String> classes;
-    private final float[] table = Run.TRANSFORM.lookupTable();
+    private final Task task;
+    private final Transform transform;
+    private final float[][] table;
+    private final float[] targetMean, targetStd;
+    private final Map<String, String> metadata;
 
-    private Predictor(Spec spec, Sequential model, List<String> classes) {
+    private Predictor(Spec spec, Sequential model, List<String> classes, Task task, Transform transform, float[] targetMean, float[] targetStd,
+                      Map<String, String> metadata) {
         this.spec = spec;
         this.model = model;
         this.classes = classes;
+        this.task = task;
+        this.transform = transform;
+        this.table = transform.lookupTable(spec.inputShape()[0]);
+        this.targetMean = targetMean;
+        this.targetStd = targetStd;
+        this.metadata = metadata;
         model.eval();
     }
 
-    /** The metadata {@link #load} needs, for {@link SafeTensors#save(Map, Map, Path)}. */
+    /** The metadata {@link #load} needs for a classifier of Fashion-MNIST-like images with the notebook's transform. */
     public static Map<String, String> metadata(String spec, int[] inputShape, List<String> classes, String version) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(SPEC, spec);
         m.put(INPUT_SHAPE, String.join(",", Arrays.stream(inputShape).mapToObj(Integer::toString).toList()));
-        try {
-            m.put(CLASSES, JSON.writeValueAsString(classes));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e); // a list of strings always serialises
-        }
+        m.put(CLASSES, json(classes));
         m.put(VERSION, version);
         return m;
+    }
+
+    /**
+     * The metadata {@link #load} needs for a network of {@code spec} trained on {@code data}, for
+     * {@link SafeTensors#save(Map, Map, Path)}.
+     *
+     * @param source   what it was trained on (see the class notes)
+     * @param features a table's feature columns, or null
+     */
+    public static Map<String, String> metadata(Spec spec, Run.Data data, String source, List<String> features, String version) {
+        Map<String, String> m = metadata(spec.toString(), data.inputShape(), data.classNames(), version);
+        m.put(TASK, data.task().id());
+        m.put(TRANSFORM, transformJson(data.transform()));
+        if (data.targetMean() != null) m.put(TARGETS, json(Map.of("mean", data.targetMean(), "std", data.targetStd())));
+        m.put(DATA, source);
+        if (features != null) m.put(FEATURES, json(features));
+        return m;
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // lists and maps of strings and numbers always serialise
+        }
+    }
+
+    /** ToTensor (scale 255) and one Normalize, the transforms {@link Run#prepare} makes, as JSON. */
+    private static String transformJson(Transform t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<Transform> steps = t instanceof Transforms.Compose c ? c.steps() : List.of(t);
+        for (Transform step : steps)
+            switch (step) {
+                case Transforms.ToTensor x -> m.put("scale", 255);
+                case Transforms.Normalize n -> {
+                    m.put("mean", n.mean());
+                    m.put("std", n.std());
+                }
+                default -> throw new IllegalArgumentException("cannot save the transform " + t);
+            }
+        return json(m);
+    }
+
+    /** The transform {@link #transformJson} wrote. */
+    private static Transform transform(Path file, String s) throws IOException {
+        if (s == null) return Run.TRANSFORM;
+        try {
+            Map<String, Object> m = JSON.readValue(s, new TypeReference<Map<String, Object>>() {});
+            List<Transform> steps = new java.util.ArrayList<>();
+            if (m.containsKey("scale")) {
+                if (!Integer.valueOf(255).equals(m.get("scale"))) throw new IllegalArgumentException("scale " + m.get("scale") + " is not 255");
+                steps.add(Transforms.toTensor());
+            }
+            if (m.containsKey("mean")) steps.add(Transforms.normalize(floats(m.get("mean")), floats(m.get("std"))));
+            return Transforms.compose(steps.toArray(Transform[]::new));
+        } catch (JsonProcessingException | IllegalArgumentException | ClassCastException e) {
+            throw new IOException(file + ": metadata \"" + TRANSFORM + "\" is not a transform jgrad wrote: " + e.getMessage());
+        }
+    }
+
+    private static float[] floats(Object list) {
+        List<?> l = (List<?>) list;
+        float[] out = new float[l.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).floatValue();
+        return out;
     }
 
     /** The network saved in {@code file}, with its weights and buffers. */
@@ -84,14 +167,38 @@ public final class Predictor {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": its spec \"" + text + "\" does not parse for inputs " + Arrays.toString(shape) + ": " + e.getMessage(), e);
         }
-        List<String> classes = classes(file, meta.get(CLASSES), spec);
+        Task task;
+        try {
+            task = meta.containsKey(TASK) ? Task.byId(meta.get(TASK)) : Task.CLASSIFY;
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": metadata \"" + TASK + "\": " + e.getMessage());
+        }
+        List<String> classes = classes(file, meta.get(CLASSES), spec, task);
+        Transform transform = transform(file, meta.get(TRANSFORM));
+        if (transform.channels() != 0 && transform.channels() != shape[0])
+            throw new IOException(file + ": its transform is for " + transform.channels() + " channels, its inputs " + Arrays.toString(shape)
+                    + " have " + shape[0]);
+        float[] mean = null, std = null;
+        if (task == Task.REGRESS) {
+            int t = spec.outputShape()[0];
+            try {
+                Map<String, Object> m = JSON.readValue(meta.getOrDefault(TARGETS, "{}"), new TypeReference<Map<String, Object>>() {});
+                mean = floats(m.get("mean"));
+                std = floats(m.get("std"));
+            } catch (JsonProcessingException | RuntimeException e) {
+                throw new IOException(file + ": metadata \"" + TARGETS + "\" is not the targets' mean and std: " + e.getMessage());
+            }
+            if (mean.length != t || std.length != t)
+                throw new IOException(file + ": metadata \"" + TARGETS + "\" has " + mean.length + " means and " + std.length
+                        + " stds for " + t + " outputs");
+        }
         Sequential model = spec.build(new Rng(0));
         try {
             model.loadStateDict(c.tensors());
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": its tensors do not fit its spec \"" + text + "\": " + e.getMessage(), e);
         }
-        return new Predictor(spec, model, classes);
+        return new Predictor(spec, model, classes, task, transform, mean, std, Map.copyOf(meta));
     }
 
     private static int[] inputShape(Path file, String s) throws IOException {
@@ -105,7 +212,7 @@ public final class Predictor {
         }
     }
 
-    private static List<String> classes(Path file, String s, Spec spec) throws IOException {
+    private static List<String> classes(Path file, String s, Spec spec, Task task) throws IOException {
         int[] out = spec.outputShape();
         if (s == null) throw new IOException(file + ": has a spec but no class names (metadata \"" + CLASSES + "\")");
         List<String> classes;
@@ -114,8 +221,11 @@ public final class Predictor {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": metadata \"" + CLASSES + "\" is not a JSON array of strings: " + e.getOriginalMessage());
         }
-        if (classes == null || classes.contains(null) || out.length != 1 || out[0] != classes.size())
-            throw new IOException(file + ": names " + (classes == null ? 0 : classes.size()) + " classes, but its network gives outputs of shape "
+        int expected = task == Task.CLASSIFY ? classes == null ? 0 : classes.size() : task == Task.BINARY ? 1 : out.length == 1 ? out[0] : -1;
+        if (classes == null || classes.contains(null) || out.length != 1 || out[0] != expected || (task == Task.BINARY && classes.size() != 2)
+                || (task == Task.REGRESS && !classes.isEmpty()))
+            throw new IOException(file + ": names " + (classes == null ? 0 : classes.size()) + " classes"
+                    + (task == Task.CLASSIFY ? "" : " for a " + task.id() + " network") + ", but its network gives outputs of shape "
                     + Arrays.toString(out));
         return List.copyOf(classes);
     }
@@ -133,7 +243,19 @@ public final class Predictor {
         return classes;
     }
 
-    /** Reads and preprocesses an image file to this network's input size, as {@link ImageFiles#read} describes; needs a [1, H, W] input. */
+    public Task task() {
+        return task;
+    }
+
+    /** The file's metadata entry {@code key} (e.g. {@link #DATA}, {@link #FEATURES}), or null. */
+    public String metadata(String key) {
+        return metadata.get(key);
+    }
+
+    /**
+     * Reads and preprocesses an image file to this network's input size, as {@link ImageFiles#read}
+     * describes (grey, a light object centred on black, as Fashion-MNIST and MNIST); needs a [1, H, W] input.
+     */
     public ImageFiles.Image readImage(Path file) throws IOException {
         int[] in = spec.inputShape();
         if (in.length != 3 || in[0] != 1)
@@ -141,19 +263,51 @@ public final class Predictor {
         return ImageFiles.read(file, in[1], in[2]);
     }
 
-    /** The class probabilities for one input of raw uint8 values (for an image, its pixels row by row), transformed as the training data. */
+    /**
+     * The class probabilities (regression: the predicted targets) for one input of raw uint8 values
+     * (for an image, its pixels channel by channel, row by row), transformed as the training data.
+     */
     public float[] probabilities(byte[] pixels) {
+        int n = check(pixels.length), plane = n / spec.inputShape()[0];
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = table[i / plane][pixels[i] & 0xff];
+        return predictTransformed(x);
+    }
+
+    /** The class probabilities (regression: the predicted targets) for one input of raw values (a table's row), transformed as the training data. */
+    public float[] predict(float[] values) {
+        int n = check(values.length), per = n / spec.inputShape()[0];
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = transform.apply(i / per, values[i]);
+        return predictTransformed(x);
+    }
+
+    private int check(int length) {
         int[] in = spec.inputShape();
         int n = Arrays.stream(in).reduce(1, (a, b) -> a * b);
-        if (pixels.length != n)
-            throw new IllegalArgumentException("this network takes " + n + " values " + Arrays.toString(in) + ", got " + pixels.length);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = table[pixels[i] & 0xff];
+        if (length != n) throw new IllegalArgumentException("this network takes " + n + " values " + Arrays.toString(in) + ", got " + length);
+        return n;
+    }
+
+    private float[] predictTransformed(float[] x) {
+        int[] in = spec.inputShape();
         int[] shape = new int[in.length + 1];
         shape[0] = 1;
         System.arraycopy(in, 0, shape, 1, in.length);
         try (var g = GradMode.noGrad()) {
-            return model.forward(Tensor.of(x, shape)).softmax(1).data();
+            Tensor out = model.forward(Tensor.of(x, shape));
+            return switch (task) {
+                case CLASSIFY -> out.softmax(1).data();
+                case BINARY -> {
+                    float p = out.sigmoid().item();
+                    yield new float[]{1 - p, p};
+                }
+                case REGRESS -> {
+                    float[] y = out.data();
+                    for (int j = 0; j < y.length; j++) y[j] = y[j] * targetStd[j] + targetMean[j];
+                    yield y;
+                }
+            };
         }
     }
 

@@ -129,6 +129,11 @@ public final class TensorDataset implements Dataset {
         return of(name, x, shape, y, targetWidth, classes, t);
     }
 
+    /** The same samples with other targets, {@code [size, targetWidth]} as now (e.g. standardised), checked as {@link #of} checks. */
+    public TensorDataset withTargets(float[] targets) {
+        return of(name, x, shape, targets, targetWidth, classNames, task);
+    }
+
     @Override
     public String name() {
         return name;

@@ -256,4 +256,30 @@ public final class Spec {
     private static IllegalArgumentException error(int index, String layer, String problem) {
         return new IllegalArgumentException("network spec, layer " + (index + 1) + " '" + layer.trim() + "': " + problem);
     }
+
+    /**
+     * Parses {@code text} for inputs of {@code inputShape} and {@code outputs} outputs: a last layer
+     * {@code linear} written without a size gets {@code outputs}.
+     */
+    public static Spec parse(String text, int[] inputShape, int outputs) {
+        if (text != null) {
+            int comma = text.lastIndexOf(',');
+            String last = text.substring(comma + 1);
+            if (last.trim().matches("([A-Za-z_][A-Za-z0-9_]*\\s*=\\s*)?linear(\\s+nobias)?"))
+                text = text.substring(0, comma + 1) + last.replaceFirst("linear", "linear " + outputs);
+        }
+        return parse(text, inputShape);
+    }
+
+    /** The number of parameters the network has. */
+    public long parameterCount() {
+        return build(new Rng(0)).parameters().stream().mapToLong(jgrad.autograd.Tensor::numel).sum();
+    }
+
+    /** The grammar, one line a layer kind, for help texts. */
+    public static List<String> grammar() {
+        return List.of("conv OUT K [same|valid|pad P] [stride S] [dilation D] [groups G] [nobias], linear [OUT] [nobias], bn, relu,",
+                "leakyrelu [SLOPE], sigmoid, tanh, maxpool K [stride S] [pad P], avgpool K [stride S] [pad P],",
+                "adaptiveavgpool SIZE, dropout [P], dropout2d [P], flatten");
+    }
 }

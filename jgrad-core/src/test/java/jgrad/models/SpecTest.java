@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import jgrad.app.Preset;
+import jgrad.data.FashionMNIST;
 import jgrad.autograd.GradMode;
 import jgrad.autograd.Tensor;
 import jgrad.nn.BatchNorm1d;
@@ -52,7 +53,7 @@ class SpecTest {
         for (Preset p : List.of(Preset.SIMPLE, Preset.COMPLEX)) {
             Rng.manualSeed(3);
             Module notebook = p.model();
-            Module fromSpec = Spec.parse(p.spec, 1, 28, 28).build(new Rng(3));
+            Module fromSpec = p.spec(FashionMNIST.SHAPE, 10).build(new Rng(3));
             var a = notebook.stateDict();
             var b = fromSpec.stateDict();
             assertEquals(new java.util.TreeSet<>(a.keySet()), new java.util.TreeSet<>(b.keySet()), p.id());

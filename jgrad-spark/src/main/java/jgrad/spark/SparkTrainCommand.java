@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 import jgrad.app.Run;
+import jgrad.app.Sources;
 import jgrad.app.Settings;
 import jgrad.cli.TrainCommand;
 import jgrad.data.ImageDataset;
@@ -68,7 +69,7 @@ public final class SparkTrainCommand extends TrainCommand {
      * not shrink so, and keep the preset's rate.
      */
     @Override
-    protected Settings settings() {
+    protected Settings settings(jgrad.app.Preset preset) {
         if (syncEvery < 1) throw new ParameterException(spec.commandLine(), "--sync-every must be at least 1, got " + syncEvery);
         if (workers != null && workers < 1) throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
         if (parquet != null)
@@ -76,7 +77,7 @@ public final class SparkTrainCommand extends TrainCommand {
                 if (!java.nio.file.Files.isDirectory(parquet.resolve(split)))
                     throw new IllegalArgumentException(parquet.resolve(split) + ": no such Parquet directory (jgrad spark-parquet "
                             + parquet + " writes it)");
-        Settings s = super.settings();
+        Settings s = super.settings(preset);
         var parsed = spec.commandLine().getParseResult();
         Settings.Builder b = s.toBuilder();
         if (!parsed.hasMatchedOption("--threads")) b.threads(new SparkConf().getInt("spark.task.cpus", 1));
@@ -87,15 +88,16 @@ public final class SparkTrainCommand extends TrainCommand {
         return b.build();
     }
 
-    /** The IDX files, or with {@code --parquet} only the test split: the training split stays in Spark. */
+    /** The data as {@code --data} says, or with {@code --parquet} only the test split: the training split stays in Spark. */
     @Override
-    protected ImageDataset[] load() throws IOException {
-        if (parquet == null) return super.load();
-        return new ImageDataset[]{null, Shards.collect(Shards.readParquet(session(), parquet.resolve("test.parquet")), "fashion-mnist/test")};
+    protected Sources.Loaded load(Settings s) throws IOException {
+        if (parquet == null) return super.load(s);
+        return new Sources.Loaded(null, Shards.collect(Shards.readParquet(session(), parquet.resolve("test.parquet")), "fashion-mnist/test"),
+                "fashion-mnist", null);
     }
 
     @Override
-    protected Run.Result train(Settings s, ImageDataset[] data, Trainer.Listener progress, Run.Checkpoints checkpoints, PrintWriter out) {
+    protected Run.Result train(Settings s, Sources.Loaded data, Trainer.Listener progress, Run.Checkpoints checkpoints, PrintWriter out) {
         if (checkpoints.dir() != null)
             throw new ParameterException(spec.commandLine(), "--checkpoint and --resume are not supported with --spark yet");
         SparkSession session = session();
@@ -103,7 +105,9 @@ public final class SparkTrainCommand extends TrainCommand {
         int w = workers();
         JavaRDD<Shard> shards;
         try {
-            shards = parquet == null ? Shards.fromDataset(sc, data[0], w)
+            if (parquet == null && !(data.train() instanceof ImageDataset))
+                throw new IllegalArgumentException("--spark trains on images; " + data.train().name() + " holds table rows");
+            shards = parquet == null ? Shards.fromDataset(sc, (ImageDataset) data.train(), w)
                     : Shards.fromDataFrame(Shards.readParquet(session, parquet.resolve("train.parquet")), w);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -115,7 +119,8 @@ public final class SparkTrainCommand extends TrainCommand {
         out.println(r.cost().describe());
         Evaluation train = ParameterAveraging.evaluate(shards, ts.model(), r.model(), s.threads());
         shards.unpersist();
-        return new Run.Result(s, r.epochs(), Run.evaluate(r.model(), data[1], true), train, r.model());
+        Run.Data prepared = Run.prepare(s, data.train() != null ? data.train() : data.test(), data.test());
+        return new Run.Result(s, r.epochs(), prepared.evaluate(r.model(), data.test(), true), train, r.model(), prepared);
     }
 
     /** {@code --workers}, else the master's parallelism: N for local[N], on a cluster the cores of the executors registered so far. */
