@@ -82,7 +82,8 @@ public final class RunRecorder implements Run.EpochScores {
         Map<String, String> m = new LinkedHashMap<>();
         long params = model.parameters().stream().mapToLong(Tensor::numel).sum();
         for (Setting x : Setting.values())
-            if (s.get(x) != null && x != Setting.THREADS) m.put(x.option.substring(2), x.shown(s.get(x)));
+            if (s.get(x) != null && x != Setting.THREADS && !(Setting.DATA_OPTIONS.contains(x) && s.get(x).equals(x.defaultFor(s.preset()))))
+                m.put(x.title, x.shown(s.get(x)));
         m.put("network", Run.spec(s, r.data()).toString());
         m.put("model", model.getClass().getSimpleName() + ", " + String.format(Locale.ROOT, "%,d", params) + " parameters");
         m.put("threads", s.threads() + " of " + Runtime.getRuntime().availableProcessors() + " cores");
