@@ -2,6 +2,7 @@ package jgrad.data;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -114,7 +115,7 @@ public final class ImageFiles {
      * <pre>
      *   channels 1: v (grey files, scaled to 0..255)  or  0.299·R + 0.587·G + 0.114·B (colour: ITU-R 601 luma)
      *   channels 3: R, G, B (a grey file gives R = G = B = v, as PIL's convert("RGB"))
-     *   channels 0: the file's own, 1 for a grey file without alpha, else 3
+     *   channels 0: the file's own, 1 for a grey file without alpha (or a palette of opaque greys), else 3
      *   transparent pixels are composited over white; out[c][i][j] = round(Σ overlap · v) over the source area
      *   that output pixel (i, j) covers (rows = cols = 0: the file's own size, values unchanged)
      * </pre>
@@ -136,7 +137,7 @@ public final class ImageFiles {
         BufferedImage img = decode(file);
         int w = img.getWidth(), h = img.getHeight();
         boolean grey = isGrey(img);
-        int c = channels != 0 ? channels : grey ? 1 : 3, outRows = rows == 0 ? h : rows, outCols = cols == 0 ? w : cols;
+        int c = channels != 0 ? channels : grey || greyPalette(img) ? 1 : 3, outRows = rows == 0 ? h : rows, outCols = cols == 0 ? w : cols;
         // stretching: the whole source maps onto the output, so every cell is fully covered (no padding)
         Weights wx = Weights.of(w, outCols, 0, w), wy = Weights.of(h, outRows, 0, h);
         double[] across = new double[c * h * outCols]; // [channel][source row][output column]: the horizontal resize
@@ -218,6 +219,16 @@ public final class ImageFiles {
     /** True for a grey file without alpha, whose samples are read as they are (a colour conversion would apply a gamma). */
     private static boolean isGrey(BufferedImage img) {
         return img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY && img.getRaster().getNumBands() == 1;
+    }
+
+    /** A palette image whose colours are all opaque greys, as a grey picture saved as GIF or BMP is. */
+    private static boolean greyPalette(BufferedImage img) {
+        if (!(img.getColorModel() instanceof IndexColorModel palette)) return false;
+        for (int i = 0; i < palette.getMapSize(); i++) {
+            int p = palette.getRGB(i);
+            if (p >>> 24 != 255 || (p >> 16 & 0xff) != (p & 0xff) || (p >> 8 & 0xff) != (p & 0xff)) return false;
+        }
+        return true;
     }
 
     private static void greyRow(BufferedImage img, boolean grey, int y, float[] row, int[] argb) {
