@@ -45,6 +45,8 @@ public final class CIFAR10 {
             "data_batch_5.bin");
     static final List<String> TEST_BATCHES = List.of("test_batch.bin");
     static final String META = "batches.meta.txt";
+    /** A batch of the published archive is 30,730,000 bytes; one that claims more than this is refused before it is read. */
+    private static final long MAX_BATCH = 1L << 30;
 
     /** The archive as published; its MD5, c32a1d4ab5d03f1284b67883e8d87530, is the one the dataset's page and torchvision list. */
     public static final DatasetSpec.FileSpec ARCHIVE = new DatasetSpec.FileSpec("cifar-10-binary.tar.gz",
@@ -65,8 +67,8 @@ public final class CIFAR10 {
 
     /**
      * The training or test split: in each of {@code source}'s places in turn, the archive (or it
-     * gunzipped, {@code cifar-10-binary.tar}) or an extracted {@value #FOLDER} folder; if none has
-     * either, the archive is downloaded when {@code source} allows.
+     * gunzipped, {@code cifar-10-binary.tar}), an extracted {@value #FOLDER} folder, or the
+     * extracted files themselves; if none has any, the archive is downloaded when {@code source} allows.
      *
      * @throws DatasetUnavailableException if the data is nowhere and could not be downloaded
      */
@@ -80,8 +82,8 @@ public final class CIFAR10 {
         for (DataSource.Place place : source.places(spec)) {
             Path archive = DataSource.existing(place.dir(), archiveFile.name());
             if (archive != null) return read(archive, train);
-            Path folder = place.dir().resolve(FOLDER);
-            if (batches(train).stream().allMatch(b -> Files.isRegularFile(folder.resolve(b)))) return read(folder, train);
+            for (Path folder : List.of(place.dir().resolve(FOLDER), place.dir()))
+                if (batches(train).stream().allMatch(b -> Files.isRegularFile(folder.resolve(b)))) return read(folder, train);
         }
         Path archive;
         try {
@@ -150,6 +152,8 @@ public final class CIFAR10 {
                 paths.put(base, e.name());
                 if (base.equals(META) && e.size() > 1 << 16)
                     throw new IOException(file + ": " + e.name() + ": " + e.size() + " bytes is too large for a list of class names");
+                if (e.size() > MAX_BATCH)
+                    throw new IOException(file + ": " + e.name() + ": " + e.size() + " bytes is more than a batch jgrad reads (" + MAX_BATCH + ")");
                 // streamed into a growing buffer: the header's size is not trusted to allocate
                 var buf = new ByteArrayOutputStream();
                 tar.content().transferTo(buf);

@@ -94,6 +94,11 @@ class Cifar10Test {
         return Files.write(tmp.resolve("cifar-10-binary.tar.gz"), gzip(tar(files)));
     }
 
+    private static void assertRecords(ImageDataset d, List<byte[]> batches, String what) {
+        assertEquals(batches.stream().mapToInt(b -> b.length / CIFAR10.RECORD).sum(), d.size(), what);
+        assertRecords(d, batches);
+    }
+
     private static void assertRecords(ImageDataset d, List<byte[]> batches) {
         int i = 0;
         for (byte[] b : batches)
@@ -215,6 +220,14 @@ class Cifar10Test {
         assertTrue(e.getMessage().matches(java.util.regex.Pattern.quote(short_.toString())
                 + ": truncated: cifar-10-batches-bin/data_batch_\\d\\.bin should hold \\d+ bytes but the archive ends after \\d+"), e.getMessage());
 
+        // a header claiming a 2 GiB batch is refused before anything is read into memory
+        var liar = new ByteArrayOutputStream();
+        liar.writeBytes(header(CIFAR10.FOLDER + "/test_batch.bin", 1L << 31, '0'));
+        liar.writeBytes(batch(0, 1));
+        Path big = Files.write(tmp.resolve("big.tar"), liar.toByteArray());
+        assertEquals(big + ": cifar-10-batches-bin/test_batch.bin: 2147483648 bytes is more than a batch jgrad reads (1073741824)",
+                assertThrows(IOException.class, () -> CIFAR10.read(big, false)).getMessage());
+
         Path html = Files.writeString(tmp.resolve("page.tar.gz"), "<html>" + "x".repeat(600) + "</html>");
         e = assertThrows(IOException.class, () -> CIFAR10.read(html, true));
         assertTrue(e.getMessage().startsWith(html + ": not a tar archive (a header's checksum"), e.getMessage());
@@ -233,6 +246,7 @@ class Cifar10Test {
         Files.createDirectories(given);
         Files.write(given.resolve("test_batch.bin"), batch(50, 3));
         assertRecords(CIFAR10.load(source.withDirectory(given.getParent()), false), List.of(batch(50, 3)));
+        assertRecords(CIFAR10.load(source.withDirectory(given), false), List.of(batch(50, 3)), "the extracted folder itself");
 
         var e = assertThrows(DatasetUnavailableException.class, () -> CIFAR10.load(source.withDirectory(tmp.resolve("empty")), false));
         assertTrue(e.getMessage().startsWith("CIFAR-10 (test split) not found: need cifar-10-binary.tar.gz. Looked in:\n  " + tmp.resolve("empty")
