@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,6 +251,13 @@ public final class ImageFolder {
                 @Override
                 public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
                     return d.equals(dir) || !hidden(d) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    // the exceptions' own messages are only the path
+                    throw new IOException(f + (e instanceof FileSystemLoopException ? ": a link to a folder above it, which would be read forever"
+                            : ": cannot be read (" + e + ")"), e);
                 }
 
                 @Override

@@ -184,6 +184,18 @@ class ImageFolderTest {
         assertArrayEquals(new int[]{1, 2, 3}, firstPixels(s.train()));
         assertEquals(root.resolve("train").toString(), s.train().name());
 
+        grey(root.resolve("test/b/big.png"), 3, 3, 6);
+        assertEquals(root.resolve("test") + ": images of different sizes: " + root.resolve("test/a/4.png") + " is 2×2 (height×width) but "
+                + root.resolve("test/b/big.png") + " is 3×3 (height×width); give an image size (H or HxW) to resize them all",
+                assertThrows(IOException.class, () -> ImageFolder.loadTrainTest(root, options())).getMessage(), "within the test half");
+        Files.delete(root.resolve("test/b/big.png"));
+        Path other = tmp.resolve("other");
+        for (String f : List.of("train/a/1.png", "train/b/2.png")) grey(other.resolve(f), 2, 2, 0);
+        for (String f : List.of("test/a/3.png", "test/b/4.png")) grey(other.resolve(f), 3, 3, 0);
+        assertEquals(other + ": images of different sizes: " + other.resolve("train/a/1.png") + " is 2×2 (height×width) but "
+                + other.resolve("test/a/3.png") + " is 3×3 (height×width); give an image size (H or HxW) to resize them all",
+                assertThrows(IOException.class, () -> ImageFolder.loadTrainTest(other, options())).getMessage(), "between the halves");
+        assertEquals(3, ImageFolder.loadTrainTest(other, options().withSize(3, 3)).test().rows());
         grey(root.resolve("test/c/6.png"), 2, 2, 6);
         grey(root.resolve("train/d/7.png"), 2, 2, 7);
         assertEquals(root + ": train and test need the same class folders, but only train has [d] and only test has [c]",
@@ -242,6 +254,16 @@ class ImageFolderTest {
         ImageFolder.load(root, options().withCache(false).withChannels(3));
         assertTrue(progress().contains("decoding 2 images in 2 classes\n"), "no cache named");
         assertEquals(2, listing(tmp.resolve("cache")).size());
+    }
+
+    @Test
+    void aLinkLoopIsAnErrorNamingIt() throws IOException {
+        Path root = tmp.resolve("loop");
+        grey(root.resolve("a/1.png"), 2, 2, 1);
+        grey(root.resolve("b/2.png"), 2, 2, 2);
+        Path link = Files.createSymbolicLink(root.resolve("b/again"), root.resolve("b"));
+        assertEquals(link + ": a link to a folder above it, which would be read forever",
+                assertThrows(IOException.class, () -> ImageFolder.load(root, options())).getMessage());
     }
 
     private static List<Path> listing(Path dir) throws IOException {
