@@ -191,9 +191,7 @@ public final class ImageFolder {
             else test = toRgb(test);
         }
         if (train.rows() != test.rows() || train.cols() != test.cols())
-            throw new IOException(root + ": images of different sizes: " + trainList.files.getFirst() + " is " + size(train.rows(), train.cols())
-                    + " but " + testList.files.getFirst() + " is " + size(test.rows(), test.cols())
-                    + "; give an image size (H or HxW) to resize them all");
+            throw mixedSizes(root, trainList.files.getFirst(), train.rows(), train.cols(), testList.files.getFirst(), test.rows(), test.cols());
         return new TrainTest(train, test);
     }
 
@@ -334,9 +332,7 @@ public final class ImageFolder {
         for (int i = 0; i < n; i++) {
             channels = Math.max(channels, out[i].channels());
             if (out[i].rows() != out[first].rows() || out[i].cols() != out[first].cols())
-                throw new IOException(l.root + ": images of different sizes: " + l.files.get(first) + " is " + size(out[first].rows(), out[first].cols())
-                        + " but " + l.files.get(i) + " is " + size(out[i].rows(), out[i].cols())
-                        + "; give an image size (H or HxW) to resize them all");
+                throw mixedSizes(l.root, l.files.get(first), out[first].rows(), out[first].cols(), l.files.get(i), out[i].rows(), out[i].cols());
         }
         int rows = out[0].rows(), cols = out[0].cols(), image = channels * rows * cols;
         if ((long) n * image > Integer.MAX_VALUE)
@@ -352,8 +348,9 @@ public final class ImageFolder {
         return ImageDataset.of(l.root.toString(), l.classes, channels, rows, cols, pixels, l.labels);
     }
 
-    private static String size(int rows, int cols) {
-        return rows + "×" + cols + " (height×width)";
+    private static IOException mixedSizes(Path root, Path a, int aRows, int aCols, Path b, int bRows, int bCols) {
+        return new IOException(root + ": images of different sizes: " + a + " is " + aRows + "×" + aCols + " (height×width) but " + b + " is "
+                + bRows + "×" + bCols + " (height×width); give an image size (H or HxW) to resize them all");
     }
 
     private static ImageDataset toRgb(ImageDataset d) {
