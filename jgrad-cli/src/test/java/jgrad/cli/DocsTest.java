@@ -57,7 +57,7 @@ public class DocsTest {
      * A jgrad command line quoted in a page: the words after {@code jgrad} as the shell splits them,
      * cut at an elision (…), a comment or a pipe. Each word says whether it was quoted.
      */
-    public record Quoted(Where where, String text, List<String> args, List<Boolean> quoted) {
+    public record Quoted(Where where, List<String> args, List<Boolean> quoted) {
         /** True when {@code ./jgrad} runs this on Spark, as the launcher decides: {@code --spark} anywhere, or {@code spark-parquet}. */
         public boolean spark() {
             return args.stream().anyMatch(a -> a.equals("--spark") || a.startsWith("--spark=")) || (!args.isEmpty() && args.get(0).equals("spark-parquet"));
@@ -346,7 +346,7 @@ public class DocsTest {
             args.add(w);
             q.add(quoted.get(i));
         }
-        return args.isEmpty() ? null : new Quoted(c.where(), text, args, q);
+        return args.isEmpty() ? null : new Quoted(c.where(), args, q);
     }
 
     /** Splits a command line into words as a POSIX shell does for the simple cases that pages quote: '…', "…" and \. */
