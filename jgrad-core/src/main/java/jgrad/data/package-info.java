@@ -9,8 +9,11 @@
  *       for CIFAR-10's binary archive;</li>
  *   <li>{@link jgrad.data.ImageFolder} reads a folder of pictures, one sub-folder per class, as
  *       torchvision's {@code ImageFolder}, into an {@link jgrad.data.ImageDataset};</li>
- *   <li>{@link jgrad.data.Transforms} builds the per-pixel {@link jgrad.data.Transform} (ToTensor,
- *       Normalize, Compose);</li>
+ *   <li>{@link jgrad.data.CsvTable} reads a CSV table into a {@link jgrad.data.TensorDataset} of rows,
+ *       the task (classes, binary or real values) inferred from its target column;</li>
+ *   <li>{@link jgrad.data.Split} holds out a seeded test fraction of any dataset;</li>
+ *   <li>{@link jgrad.data.Transforms} builds the per-value {@link jgrad.data.Transform} (ToTensor,
+ *       Normalize, Compose), and fits a Normalize to a training set (standardisation);</li>
  *   <li>{@link jgrad.data.DataLoader} yields shuffled, prefetched {@link jgrad.data.Batch}es of
  *       float tensors.</li>
  * </ul>
