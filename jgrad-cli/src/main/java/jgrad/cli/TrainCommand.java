@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import jgrad.data.ImageDataset;
+import jgrad.models.Layers;
 import jgrad.nn.SafeTensors;
 import jgrad.optim.Optimizers;
 import jgrad.app.Preset;
@@ -38,10 +39,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  cnn      beyond the notebook, Adam lr 1e-3:",
                 "           conv 32 3 same, bn, relu, maxpool 2, conv 64 3 same, bn, relu, maxpool 2, flatten, linear 128, relu,",
                 "           dropout 0.3, linear 10",
-                "A spec lists layers separated by commas, inputs [1, 28, 28]; sizes in are inferred:",
-                "  conv OUT K [same|valid|pad P] [stride S] [dilation D] [groups G] [nobias], linear OUT [nobias], bn, relu,",
-                "  leakyrelu [SLOPE], sigmoid, tanh, maxpool K [stride S] [pad P], avgpool K [stride S] [pad P],",
-                "  adaptiveavgpool SIZE, dropout [P], dropout2d [P], flatten; NAME=LAYER names a layer's state-dict keys."})
+                "A spec lists layers separated by commas; input sizes are inferred from [1, 28, 28],",
+                "and NAME=LAYER names a layer's state-dict keys. The layers (docs/networks.md):",
+                TrainCommand.LAYERS})
 public class TrainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, defaultValue = "simple", description = "Preset: simple (1c), complex (1d) or cnn. Default: ${DEFAULT-VALUE}.")
     String model;
@@ -81,8 +81,20 @@ public class TrainCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions checkpoints;
 
-    @Spec
+    /** Stands in the description for the layer kinds' lines, which come from the registry (an annotation cannot call it). */
+    static final String LAYERS = "(the layer kinds)";
+
     protected CommandSpec spec;
+
+    @Spec
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        List<String> description = new java.util.ArrayList<>();
+        for (String line : spec.usageMessage().description())
+            if (line.equals(LAYERS)) Layers.helpLines().forEach(l -> description.add("  " + l));
+            else description.add(line);
+        spec.usageMessage().description(description.toArray(String[]::new));
+    }
 
     protected Settings settings() {
         Preset p = Preset.byId(model);
