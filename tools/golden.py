@@ -261,6 +261,9 @@ def modules():
     C.append(module_case("tanh", "Tanh", nn.Tanh(), Rng("m_tanh").randn(3, 4)))
     C.append(module_case("flatten_234", "Flatten", nn.Flatten(), Rng("m_flat").randn(2, 3, 4), {"start_dim": 1, "end_dim": -1}))
     C.append(module_case("dropout_eval", "Dropout", nn.Dropout(0.5).eval(), Rng("m_drop").randn(3, 4), {"p": 0.5, "training": False}))
+    # Softmax: over the features of [N, F], the channels of [N, C, H, W] (dim=1), the last dimension
+    for name, dim, shape in [("softmax_features", 1, (3, 5)), ("softmax_channels", 1, (2, 3, 2, 2)), ("softmax_last", -1, (2, 3, 4))]:
+        C.append(module_case(name, "Softmax", nn.Softmax(dim=dim), Rng(name).randn(*shape) * 2, {"dim": dim}))
 
     torch.manual_seed(0)
     lin = nn.Linear(784, 256)

@@ -25,6 +25,7 @@ import jgrad.nn.MaxPool2d;
 import jgrad.nn.Module;
 import jgrad.nn.ReLU;
 import jgrad.nn.Sigmoid;
+import jgrad.nn.Softmax;
 import jgrad.nn.Tanh;
 import jgrad.tensor.Conv2dKernels;
 import jgrad.tensor.PoolKernels;
@@ -120,6 +121,15 @@ public final class Layers {
                     (g, path, m, x) -> elementwise(g, "Sigmoid", path, x)),
             new LayerKind("tanh", Syntax.of(), "Tanh()", List.of(Tanh.class), Layers::same, (a, in, rng) -> new Tanh(),
                     (g, path, m, x) -> elementwise(g, "Tanh", path, x)),
+            new LayerKind("softmax", Syntax.of().whole("DIM", "the dimension of the sample: 0 its first (features, or channels), −1 its last",
+                    -Integer.MAX_VALUE, Integer.MAX_VALUE, 0),
+                    "Softmax(dim=DIM+1): DIM 0 features/channels", List.of(Softmax.class),
+                    (a, in) -> {
+                        sampleDim("softmax", a.integer("DIM"), in);
+                        return new Shape(in, 0);
+                    },
+                    (a, in, rng) -> new Softmax(sampleDim("softmax", a.integer("DIM"), in) + 1), // + 1: the batch in front
+                    Layers::softmax),
             new LayerKind("dropout", Syntax.of().real("P", "the probability of zeroing an element", 0, 1, "0.5"),
                     "Dropout(P), the identity in eval()", List.of(Dropout.class), Layers::same,
                     (a, in, rng) -> new Dropout(a.real("P")), (g, path, m, x) -> x),
@@ -253,6 +263,14 @@ public final class Layers {
         return new int[]{v, v};
     }
 
+    /** A dimension of the sample's shape {@code in} (negative from the end), checked and made non-negative. */
+    private static int sampleDim(String kind, int dim, int[] in) {
+        if (dim < -in.length || dim >= in.length)
+            throw new IllegalArgumentException(kind + ": DIM " + dim + " is not a dimension of " + Arrays.toString(in)
+                    + " (expected " + -in.length + " to " + (in.length - 1) + ")");
+        return dim < 0 ? dim + in.length : dim;
+    }
+
     // ---- the kinds' ONNX exports (shapes with the batch dimension first, as -1)
 
     private static int[] flatten(Onnx g, String path, Module m, int[] x) {
@@ -339,6 +357,15 @@ public final class Layers {
                 g.initializer(Onnx.join(path, "running_mean"), b, b.runningMean),
                 g.initializer(Onnx.join(path, "running_var"), b, b.runningVar));
         g.node("BatchNormalization", path, inputs, new FloatAttribute("epsilon", b.eps()));
+        return x;
+    }
+
+    /** Softmax(axis), whose opset-13 meaning is PyTorch's: along that one axis. */
+    private static int[] softmax(Onnx g, String path, Module m, int[] x) {
+        int dim = ((Softmax) m).dim();
+        if (dim < -x.length || dim >= x.length)
+            throw new IllegalArgumentException(Onnx.name(path, m) + " with dim=" + dim + " gets input " + Onnx.str(x));
+        g.node("Softmax", path, List.of(), new IntAttribute("axis", dim));
         return x;
     }
 

@@ -29,6 +29,7 @@ import jgrad.nn.MaxPool2d;
 import jgrad.nn.Module;
 import jgrad.nn.ReLU;
 import jgrad.nn.Sigmoid;
+import jgrad.nn.Softmax;
 import jgrad.nn.Tanh;
 import jgrad.tensor.Rng;
 
@@ -58,7 +59,8 @@ class ModulesGoldenTest {
             Map.entry("Tanh", p -> new Tanh()),
             Map.entry("Flatten", p -> new Flatten(p.get("start_dim").asInt())),
             Map.entry("Dropout", p -> new Dropout((float) p.get("p").asDouble())),
-            Map.entry("Dropout2d", p -> new Dropout2d((float) p.get("p").asDouble())));
+            Map.entry("Dropout2d", p -> new Dropout2d((float) p.get("p").asDouble())),
+            Map.entry("Softmax", p -> new Softmax(p.get("dim").asInt())));
 
     @TestFactory
     Stream<DynamicTest> modules() {
@@ -93,7 +95,8 @@ class ModulesGoldenTest {
         if (!state.isEmpty()) m.loadStateDict(state);
 
         Tensor x = in.get("input").requiresGrad(true);
-        Tol tol = kind.equals("Linear") || kind.startsWith("BatchNorm") || kind.contains("Pool") || kind.equals("Conv2d") ? REDUCTION : ELEMENTWISE;
+        Tol tol = kind.equals("Linear") || kind.startsWith("BatchNorm") || kind.contains("Pool") || kind.equals("Conv2d")
+                || kind.equals("Softmax") ? REDUCTION : ELEMENTWISE;
         Tensor y = m.forward(x);
         assertClose(c.get("output"), y, tol, "output");
         y.backward(tensor(c.get("upstream")));

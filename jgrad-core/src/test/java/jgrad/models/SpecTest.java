@@ -165,4 +165,20 @@ class SpecTest {
         assertTrue(m.contains("with batches of 2147483647") && m.contains("smaller batch"), m);
         assertDoesNotThrow(() -> s.checkFits(64));
     }
+
+    @Test
+    void softmaxCountsTheSamplesDimensionsFromTheFeaturesOrChannels() {
+        assertEquals(1, ((jgrad.nn.Softmax) Spec.parse("softmax", 3, 4, 4).build(new Rng(0)).get(0)).dim(), "PyTorch's dim=1: the channels");
+        assertEquals(3, ((jgrad.nn.Softmax) Spec.parse("softmax -1", 3, 4, 4).build(new Rng(0)).get(0)).dim());
+        assertEquals(1, ((jgrad.nn.Softmax) Spec.parse("softmax", 5).build(new Rng(0)).get(0)).dim(), "the features of [F]");
+        String m = error("softmax 3", 3, 4, 4);
+        assertTrue(m.contains("DIM 3 is not a dimension of [3, 4, 4] (expected -3 to 2)"), m);
+        Tensor y = Spec.parse("softmax", 3, 2, 2).build(new Rng(0)).forward(Tensor.randn(new Rng(1), 2, 3, 2, 2));
+        for (int n = 0; n < 2; n++)
+            for (int p = 0; p < 4; p++) {
+                float sum = 0;
+                for (int c = 0; c < 3; c++) sum += y.data()[(n * 3 + c) * 4 + p];
+                assertEquals(1f, sum, 1e-6f, "probabilities over the channels of each pixel");
+            }
+    }
 }
