@@ -19,6 +19,7 @@ import jgrad.nn.Conv2d;
 import jgrad.nn.Dropout;
 import jgrad.nn.Dropout2d;
 import jgrad.nn.Flatten;
+import jgrad.nn.LayerNorm;
 import jgrad.nn.LeakyReLU;
 import jgrad.nn.Linear;
 import jgrad.nn.MaxPool2d;
@@ -130,6 +131,15 @@ public final class Layers {
                     },
                     (a, in, rng) -> new Softmax(sampleDim("softmax", a.integer("DIM"), in) + 1), // + 1: the batch in front
                     Layers::softmax),
+            new LayerKind("layernorm", Syntax.of().whole("K", "how many of the sample's last dimensions are normalised together", 1,
+                    Integer.MAX_VALUE, "all").flag("noaffine", "without the learned weight and bias"),
+                    "LayerNorm over the last K dims, eps 1e-5", List.of(LayerNorm.class),
+                    (a, in) -> {
+                        int[] shape = normalized(a, in);
+                        return new Shape(in, a.has("noaffine") ? 0 : 2L * Shapes.numel(shape));
+                    },
+                    (a, in, rng) -> new LayerNorm(normalized(a, in), 1e-5f, !a.has("noaffine")),
+                    Layers::layerNorm),
             new LayerKind("dropout", Syntax.of().real("P", "the probability of zeroing an element", 0, 1, "0.5"),
                     "Dropout(P), the identity in eval()", List.of(Dropout.class), Layers::same,
                     (a, in, rng) -> new Dropout(a.real("P")), (g, path, m, x) -> x),
@@ -271,6 +281,14 @@ public final class Layers {
         return dim < 0 ? dim + in.length : dim;
     }
 
+    /** The last K dimensions of the sample (all of them when K is left out). */
+    private static int[] normalized(Syntax.Args a, int[] in) {
+        int k = a.integer("K", in.length);
+        if (k > in.length)
+            throw new IllegalArgumentException("layernorm: K " + k + " is more than the " + in.length + " dimensions of " + Arrays.toString(in));
+        return Arrays.copyOfRange(in, in.length - k, in.length);
+    }
+
     // ---- the kinds' ONNX exports (shapes with the batch dimension first, as -1)
 
     private static int[] flatten(Onnx g, String path, Module m, int[] x) {
@@ -366,6 +384,22 @@ public final class Layers {
         if (dim < -x.length || dim >= x.length)
             throw new IllegalArgumentException(Onnx.name(path, m) + " with dim=" + dim + " gets input " + Onnx.str(x));
         g.node("Softmax", path, List.of(), new IntAttribute("axis", dim));
+        return x;
+    }
+
+    /** LayerNormalization(axis = −K, epsilon), opset 17; without affine, constant ones and zeros named path.ones, path.zeros. */
+    private static int[] layerNorm(Onnx g, String path, Module m, int[] x) {
+        LayerNorm l = (LayerNorm) m;
+        int[] shape = l.normalizedShape();
+        int k = shape.length;
+        if (x.length <= k || !Arrays.equals(Arrays.copyOfRange(x, x.length - k, x.length), shape))
+            throw new IllegalArgumentException(Onnx.name(path, l) + " normalises [N, *, " + Shapes.str(shape).substring(1)
+                    + " but gets input " + Onnx.str(x));
+        boolean affine = l.weight != null;
+        List<String> inputs = List.of(
+                g.initializer(Onnx.join(path, affine ? "weight" : "ones"), l, affine ? l.weight : Tensor.ones(shape)),
+                g.initializer(Onnx.join(path, affine ? "bias" : "zeros"), l, affine ? l.bias : Tensor.zeros(shape)));
+        g.node("LayerNormalization", path, inputs, new IntAttribute("axis", -k), new FloatAttribute("epsilon", l.eps()));
         return x;
     }
 

@@ -181,4 +181,18 @@ class SpecTest {
                 assertEquals(1f, sum, 1e-6f, "probabilities over the channels of each pixel");
             }
     }
+
+    @Test
+    void layernormNormalisesTheWholeSampleOrItsLastKDimensions() {
+        Sequential net = Spec.parse("layernorm, layernorm 2, layernorm 1 noaffine, flatten, layernorm", 3, 4, 5).build(new Rng(0));
+        assertArrayEquals(new int[]{3, 4, 5}, ((jgrad.nn.LayerNorm) net.get(0)).normalizedShape());
+        assertArrayEquals(new int[]{4, 5}, ((jgrad.nn.LayerNorm) net.get(1)).normalizedShape());
+        assertNull(((jgrad.nn.LayerNorm) net.get(2)).weight);
+        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias"), List.copyOf(net.stateDict().keySet()));
+        assertEquals(2 * 60 + 2 * 20 + 2 * 60, Spec.parse("layernorm, layernorm 2, layernorm 1 noaffine, flatten, layernorm", 3, 4, 5).parameterCount());
+        String m = error("layernorm 4", 3, 4, 5);
+        assertTrue(m.contains("K 4 is more than the 3 dimensions of [3, 4, 5]"), m);
+        m = error("layernorm 0", 3, 4, 5);
+        assertTrue(m.contains("must be at least 1, got 0"), m);
+    }
 }
