@@ -177,7 +177,9 @@ public final class Syntax {
                     range(kind, w + " " + opt.name, opt.what, v, opt.min, Integer.MAX_VALUE);
                     values.put(w, v);
                 } else flags.add(w);
-            } else if (next < positionals.size()) {
+            } else if (next < positionals.size() && !given.isEmpty() && REAL.matcher(w).matches())
+                throw error(kind, "'" + w + "' comes after an option or flag, but numbers come first");
+            else if (next < positionals.size()) {
                 Positional p = positionals.get(next++);
                 if (!(p.whole ? WHOLE : REAL).matcher(w).matches())
                     throw error(kind, "'" + w + "' is not a " + (p.whole ? "whole number" : "number") + " (" + p.name + ", " + p.what + ")");

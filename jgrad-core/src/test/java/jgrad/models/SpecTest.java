@@ -113,6 +113,8 @@ class SpecTest {
         assertTrue(m.contains("must be at least 1, got 99999999999"), m);
         m = error("flatten, leakyrelu nan", 1, 28, 28);
         assertTrue(m.contains("'nan' is not a number"), m);
+        m = error("maxpool stride 2 3", 1, 28, 28);
+        assertTrue(m.contains("'3' comes after an option or flag, but numbers come first"), m);
     }
 
     @Test
