@@ -84,7 +84,7 @@ public final class RunRecorder implements Run.EpochScores {
         for (Setting x : Setting.values())
             if (s.get(x) != null && x != Setting.THREADS && !(Setting.DATA_OPTIONS.contains(x) && s.get(x).equals(x.defaultFor(s.preset()))))
                 m.put(x.title, x.shown(s.get(x)));
-        m.put("network", Run.spec(s, r.data()).toString());
+        m.put("network", Run.spec(s, r.data()).resolved());
         m.put("model", model.getClass().getSimpleName() + ", " + String.format(Locale.ROOT, "%,d", params) + " parameters");
         m.put("threads", s.threads() + " of " + Runtime.getRuntime().availableProcessors() + " cores");
         m.put("kernels", Simd.ENABLED ? "Vector API, " + Simd.VL + " float lanes" : "scalar (jgrad.simd=false)");
