@@ -215,7 +215,7 @@ public final class CsvTable {
                 }
                 String s = v[t].strip();
                 double d = number(s);
-                if (MISSING.contains(s) || isInfinity(s) || Double.isInfinite(d) || !Double.isNaN(d) && !Float.isFinite((float) d))
+                if (MISSING.contains(s) || isInfinity(s) || !Double.isNaN(d) && !Float.isFinite((float) d))
                     throw badNumber(file, r.line(), t, header, s, null);
                 text[n] = s;
                 value[n] = d == 0 ? 0 : d; // -0 and 0 are one class
@@ -425,23 +425,26 @@ public final class CsvTable {
                     throw new CsvFormatException(file, "has " + i + (i == 1 ? " row" : " rows") + ", fewer than the " + n + " to skip");
         }
 
-        /** The next record, or null at the end of the file. */
+        /** The next record, or null at the end of the file; lines of nothing but spaces and tabs are skipped, as blank ones. */
         Row next() throws IOException {
             try {
-                JsonToken t = parser.nextToken();
-                if (t == null) return null;
-                if (t != JsonToken.START_ARRAY) throw new IllegalStateException("expected a row, got " + t);
-                values.clear();
-                line = parser.currentLocation().getLineNr(); // where the row starts, until its first value says exactly
-                long start = -1;
-                while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
-                    // the row's first value carries the line the row starts on (START_ARRAY's location is the previous row's)
-                    if (start < 0) line = start = parser.currentTokenLocation().getLineNr();
-                    String v = parser.getText();
-                    if (!whitespace) values.add(v);
-                    else for (String part : v.split("\t")) if (!part.isEmpty()) values.add(part);
+                while (true) {
+                    JsonToken t = parser.nextToken();
+                    if (t == null) return null;
+                    if (t != JsonToken.START_ARRAY) throw new IllegalStateException("expected a row, got " + t);
+                    values.clear();
+                    line = parser.currentLocation().getLineNr(); // where the row starts, until its first value says exactly
+                    long start = -1;
+                    while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+                        // the row's first value carries the line the row starts on (START_ARRAY's location is the previous row's)
+                        if (start < 0) line = start = parser.currentTokenLocation().getLineNr();
+                        String v = parser.getText();
+                        if (!whitespace) values.add(v);
+                        else for (String part : v.split("\t")) if (!part.isEmpty()) values.add(part);
+                    }
+                    boolean blank = values.isEmpty() || values.size() == 1 && values.getFirst().isBlank();
+                    if (!blank) return new Row(values.toArray(String[]::new), line);
                 }
-                return new Row(values.toArray(String[]::new), line);
             } catch (JsonProcessingException e) {
                 long at = e.getLocation() != null ? e.getLocation().getLineNr() : -1;
                 throw new CsvFormatException(file, line, -1, null, e.getOriginalMessage() + (at > line ? " (noticed on line " + at + ")" : ""), e);

@@ -104,7 +104,8 @@ class CsvTableTest {
         float[] expected = {1, 2, 3, 4};
         assertArrayEquals(expected, features(CsvTable.read(write("c.csv", "1,2,0\n3,4,1\n"), DEFAULT.noHeader())));
         assertArrayEquals(expected, features(CsvTable.read(write("t.tsv", "a b\tc d\ty\n1\t2\t0\n3\t4\t1\n"))));
-        assertArrayEquals(expected, features(CsvTable.read(write("w.txt", "  1   2 0\n3\t 4  1  \n"), DEFAULT.noHeader())));
+        assertArrayEquals(expected, features(CsvTable.read(write("w.txt", "  1   2 0\n  \t \n3\t 4  1  \n"), DEFAULT.noHeader())));
+        assertArrayEquals(expected, features(CsvTable.read(write("b.csv", "a,b,y\n1,2,0\n   \n3,4,1\n"))));
         assertArrayEquals(expected, features(CsvTable.read(write("s.csv", "a;b;y\n1;2;0\n3;4;1\n"), DEFAULT.delimiter(";"))));
         assertArrayEquals(expected, features(CsvTable.read(write("s2.csv", "a\tb\ty\n1\t2\t0\n3\t4\t1\n"), DEFAULT.delimiter("tab"))));
         assertArrayEquals(expected, features(CsvTable.read(write("s3.csv", "1 2 0\n3 4 1\n"), DEFAULT.noHeader().delimiter("whitespace"))));

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import jgrad.autograd.GradMode;
 import jgrad.autograd.Tensor;
@@ -22,7 +23,10 @@ import jgrad.loss.BCEWithLogitsLoss;
 import jgrad.loss.CrossEntropyLoss;
 import jgrad.loss.Loss;
 import jgrad.loss.MSELoss;
+import jgrad.nn.Conv2d;
+import jgrad.nn.Flatten;
 import jgrad.nn.Linear;
+import jgrad.nn.MaxPool2d;
 import jgrad.nn.Module;
 import jgrad.nn.ReLU;
 import jgrad.nn.Sequential;
@@ -36,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * standardised on the training part, the {@code simple} MLP's layers
  * Linear(F,256)-ReLU-Linear(256,128)-ReLU-Linear(128,outputs), Adam lr 1e-3, batch 64, the same epochs.
  * PyTorch's numbers are {@code /usr/bin/python3 tools/table_reference.py} over training seeds 0..4:
- * jgrad's score must be within a point of PyTorch's mean (0.01 of R²) or inside PyTorch's range.
+ * jgrad's score (its mean over the seeds run) must be within a point of PyTorch's mean (0.01 of R²) or
+ * inside PyTorch's range.
  */
 class TablesTrainingTest {
     @TempDir
@@ -44,12 +49,19 @@ class TablesTrainingTest {
 
     /** Test accuracy in % (R² for REGRESS) after {@code epochs} epochs from {@code seed}. */
     static double train(TensorDataset data, int epochs, long seed) {
+        int features = data.sampleShape()[0], outputs = data.task() == Task.CLASSIFY ? data.classNames().size() : 1;
+        return train(data, () -> new Sequential(new Linear(features, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, outputs)),
+                epochs, seed);
+    }
+
+    /** As {@link #train(TensorDataset, int, long)}, with the network {@code net} builds after seeding. */
+    static double train(TensorDataset data, Supplier<Module> network, int epochs, long seed) {
         Split<TensorDataset> split = Split.random(data, 0.2, 0);
         Transform standardise = Transforms.fitNormalize(split.train());
         Task task = data.task();
-        int features = data.sampleShape()[0], outputs = task == Task.CLASSIFY ? data.classNames().size() : 1;
+        int outputs = task == Task.CLASSIFY ? data.classNames().size() : 1;
         Rng.manualSeed(seed);
-        Module net = new Sequential(new Linear(features, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, outputs));
+        Module net = network.get();
         Loss loss = switch (task) {
             case CLASSIFY -> new CrossEntropyLoss();
             case BINARY -> new BCEWithLogitsLoss();
@@ -101,24 +113,32 @@ class TablesTrainingTest {
         }
     }
 
-    /** Training seeds to run (the system property jgrad.tables.seeds, default 1); each must land where PyTorch's do. */
+    /** Training seeds to run (the system property jgrad.tables.seeds, default 1); their mean must land where PyTorch's do. */
     private static final int SEEDS = Integer.getInteger("jgrad.tables.seeds", 1);
 
     /**
-     * Trains from seeds 0..SEEDS-1 and checks each score against PyTorch's over seeds 0..4: within
+     * Trains from seeds 0..SEEDS-1 and checks the mean score against PyTorch's over seeds 0..4: within
      * {@code tolerance} of their mean, or inside their range.
      */
     private static void compare(String name, TensorDataset data, Task task, int epochs, double tolerance, double... torch) {
+        compare(name, data, null, task, epochs, tolerance, torch);
+    }
+
+    /** As above, with the network {@code net} builds instead of the MLP (null: the MLP). */
+    private static void compare(String name, TensorDataset data, Supplier<Module> net, Task task, int epochs, double tolerance, double... torch) {
         assertEquals(task, data.task());
         double mean = Arrays.stream(torch).average().orElseThrow(), min = Arrays.stream(torch).min().orElseThrow(),
                 max = Arrays.stream(torch).max().orElseThrow();
+        double sum = 0;
         for (long seed = 0; seed < SEEDS; seed++) {
-            double score = train(data, epochs, seed);
+            double score = net == null ? train(data, epochs, seed) : train(data, net, epochs, seed);
             System.out.printf(Locale.ROOT, "%s %s %d epochs, seed %d: jgrad %.4f, PyTorch mean %.4f (%.4f..%.4f)%n", name, task.id(), epochs, seed,
                     score, mean, min, max);
-            assertTrue(Math.abs(score - mean) <= tolerance || score >= min && score <= max,
-                    name + " seed " + seed + ": jgrad " + score + ", PyTorch " + Arrays.toString(torch));
+            sum += score;
         }
+        double score = sum / SEEDS;
+        assertTrue(Math.abs(score - mean) <= tolerance || score >= min && score <= max,
+                name + ": jgrad " + score + " over " + SEEDS + " seeds, PyTorch " + Arrays.toString(torch));
     }
 
     // PyTorch's scores below: /usr/bin/python3 tools/table_reference.py (seeds 0..4, torch 1.13, one thread)
@@ -130,16 +150,23 @@ class TablesTrainingTest {
 
     @Test
     void breastCancer() throws IOException {
-        compare("breast_cancer", SklearnData.breastCancer(), Task.BINARY, 30, 1, 99.12, 99.12, 99.12, 99.12, 99.12);
+        compare("breast_cancer", SklearnData.breastCancer(), Task.BINARY, 30, 1, 99.1228, 99.1228, 99.1228, 99.1228, 99.1228);
     }
 
     @Test
     void digits() throws IOException {
-        compare("digits", SklearnData.digits(), Task.CLASSIFY, 20, 1, 97.78, 98.06, 97.78, 97.78, 98.06);
+        compare("digits", SklearnData.digits(), Task.CLASSIFY, 20, 1, 97.7778, 98.0556, 97.7778, 97.7778, 98.0556);
     }
 
     @Test
     void diabetes() throws IOException {
         compare("diabetes", SklearnData.diabetes(tmp), Task.REGRESS, 300, 0.01, 0.5888, 0.5746, 0.5678, 0.5788, 0.5713);
+    }
+
+    /** The digits as 1×8×8 grey images train a small CNN: the reshape keeps each pixel where the convolution expects it. */
+    @Test
+    void digitsAsImagesTrainACnn() throws IOException {
+        compare("digits_cnn", SklearnData.digits().reshape(1, 8, 8), () -> new Sequential(new Conv2d(1, 16, 3, 1, 1), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(16 * 4 * 4, 10)), Task.CLASSIFY, 10, 1, 95.0000, 96.1111, 95.5556, 94.1667, 94.4444);
     }
 }
