@@ -253,6 +253,33 @@ public final class Predictor {
     }
 
     /**
+     * A picture file read as this network's input, the raw uint8 values {@link #probabilities} takes,
+     * and what was done to it. A network of grey images from Fashion-MNIST or MNIST (a light object
+     * on black) gets {@link ImageFiles#read}'s preprocessing: grey, inverted when its border is
+     * lighter than its centre, padded to a square and resized by area averaging. Any other network of
+     * {@code [C, H, W]} images gets the picture as C channels stretched to H×W by area averaging, as
+     * its training images were read ({@link ImageFiles#readChannels}).
+     *
+     * @throws IllegalArgumentException if the network does not take images
+     */
+    public Picture readPicture(Path file) throws IOException {
+        int[] in = spec.inputShape();
+        if (in.length != 3 || (in[0] != 1 && in[0] != 3))
+            throw new IllegalArgumentException("this network takes inputs of shape " + Arrays.toString(in) + ", not images [1 or 3, H, W]");
+        String data = metadata.getOrDefault(DATA, "fashion-mnist");
+        if (in[0] == 1 && (data.equals("fashion-mnist") || data.equals("mnist"))) {
+            ImageFiles.Image im = ImageFiles.read(file, in[1], in[2]);
+            return new Picture(im.pixels(), im.how());
+        }
+        ImageFiles.Pixels px = ImageFiles.readChannels(file, in[0], in[1], in[2]);
+        return new Picture(px.chw(), (in[0] == 1 ? "grey" : "RGB") + (px.sourceWidth() == in[2] && px.sourceHeight() == in[1] ? ", "
+                + in[2] + "×" + in[1] + ", not resized" : ", resized " + px.sourceWidth() + "×" + px.sourceHeight() + " → " + in[2] + "×" + in[1]));
+    }
+
+    /** A picture as a network's raw input ({@code [C, H, W]} uint8 values) and what was done to it, for a person to read. */
+    public record Picture(byte[] pixels, String how) {}
+
+    /**
      * Reads and preprocesses an image file to this network's input size, as {@link ImageFiles#read}
      * describes (grey, a light object centred on black, as Fashion-MNIST and MNIST); needs a [1, H, W] input.
      */
@@ -261,6 +288,17 @@ public final class Predictor {
         if (in.length != 3 || in[0] != 1)
             throw new IllegalArgumentException("this network takes inputs of shape " + Arrays.toString(in) + ", not one grey image [1, H, W]");
         return ImageFiles.read(file, in[1], in[2]);
+    }
+
+    /** A table's feature columns the network was trained on, by name, or null (not a table, or one without a header). */
+    public List<String> features() throws IOException {
+        String s = metadata.get(FEATURES);
+        if (s == null) return null;
+        try {
+            return List.copyOf(JSON.readValue(s, new TypeReference<List<String>>() {}));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IOException("metadata \"" + FEATURES + "\" is not a JSON array of strings");
+        }
     }
 
     /**
