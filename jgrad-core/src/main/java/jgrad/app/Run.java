@@ -3,6 +3,7 @@ package jgrad.app;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,15 +64,20 @@ public final class Run {
     }
 
     /**
-     * Where a run writes {@link Checkpoint}s ({@code dir}, null for nowhere): after every epoch, and
-     * every {@code everySteps} steps when that is above 0; and the checkpoint it resumes from (null
-     * to start afresh), whose settings must be the run's.
+     * Where a run writes {@link Checkpoint}s ({@code dir}, null for nowhere; the run holds its
+     * {@link Checkpoint#lock} throughout): after every epoch, and every {@code everySteps} steps when
+     * that is above 0; and the checkpoint it resumes from (null to start afresh), whose settings must
+     * be the run's, read from {@code from} (for messages; may be null).
      */
-    public record Checkpoints(Path dir, int everySteps, Checkpoint resume) {
+    public record Checkpoints(Path dir, int everySteps, Checkpoint resume, Path from) {
         public static final Checkpoints NONE = new Checkpoints(null, 0, null);
 
         public Checkpoints {
             if (everySteps < 0) throw new IllegalArgumentException("checkpoint interval must be non-negative, got " + everySteps);
+        }
+
+        public Checkpoints(Path dir, int everySteps, Checkpoint resume) {
+            this(dir, everySteps, resume, null);
         }
     }
 
@@ -94,6 +100,22 @@ public final class Run {
             throw new IllegalArgumentException("batch size " + s.batchSize() + " is larger than the training set (" + train.size() + " images)");
         if (c.resume() != null && !settings(c.resume()).equals(s))
             throw new IllegalArgumentException("the checkpoint is of other settings: " + settings(c.resume()) + ", not " + s);
+        if (c.resume() != null) {
+            try {
+                resumable(c.resume(), train.size());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException((c.from() != null ? c.from() : "the checkpoint") + ": " + e.getMessage(), e);
+            }
+        }
+        if (c.dir() == null) return train(s, train, test, listener, c);
+        try (Checkpoint.Lock lock = Checkpoint.lock(c.dir())) {
+            return train(s, train, test, listener, c);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Result train(Settings s, ImageDataset train, ImageDataset test, Trainer.Listener listener, Checkpoints c) {
         Parallel.setThreads(s.threads());
         Rng.manualSeed(s.seed());
         Module model = model(s);
@@ -189,6 +211,62 @@ public final class Run {
         } catch (RuntimeException e) { // a missing entry, a bad number or name
             throw new IllegalArgumentException("the checkpoint's settings " + m + " are not a run's: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The settings of checkpoint {@code c}, after checking every field against the others and
+     * against the run those settings describe, so that a checkpoint an edit or a bug made impossible
+     * is refused before it is used: at least one epoch; a position within the run ({@code epoch ≤
+     * epochs + 1}, and step 0 past the last epoch) and within the epoch (mid-epoch steps are whole
+     * batches: {@code samples = step · batchSize}, fewer than the epoch's); the steps in all
+     * {@code (epoch − 1) · ⌈n / batchSize⌉ + step} for finished epochs of {@code n} samples each;
+     * losses ≥ 0 (cross-entropy); the optimizer's learning rate the run's (its runs have no
+     * scheduler); and the model's and optimizer's state of the names and shapes the run's network
+     * and optimizer have.
+     *
+     * @param trainSize the training set's size, or -1 when not known yet (then the counts are checked against one another only)
+     * @throws IllegalArgumentException saying what disagrees
+     */
+    public static Settings resumable(Checkpoint c, int trainSize) {
+        Settings s = settings(c);
+        if (s.epochs() < 1) throw new IllegalArgumentException("its run has " + s.epochs() + " epochs; a checkpoint is of a run of at least one");
+        Trainer.Position p = c.position();
+        if (p.epoch() > s.epochs() + 1 || p.epoch() == s.epochs() + 1 && p.step() > 0)
+            throw new IllegalArgumentException("its position, epoch " + p.epoch() + " step " + p.step() + ", is beyond the run's " + s.epochs() + " epochs");
+        long n = trainSize >= 0 ? trainSize : p.history().isEmpty() ? -1 : p.history().getFirst().samples();
+        if (trainSize >= 0 && !p.history().isEmpty() && p.history().getFirst().samples() != trainSize)
+            throw new IllegalArgumentException("its finished epochs saw " + p.history().getFirst().samples() + " samples each, but the training set has "
+                    + trainSize);
+        long perEpoch = n < 0 ? -1 : (n + s.batchSize() - 1) / s.batchSize();
+        if (p.samples() != (long) p.step() * s.batchSize() || perEpoch >= 0 && p.step() >= perEpoch)
+            throw new IllegalArgumentException("its position, epoch " + p.epoch() + " step " + p.step() + " with " + p.samples() + " samples, is not "
+                    + "one a run of batch " + s.batchSize() + (perEpoch >= 0 ? " and " + perEpoch + " steps an epoch" : "") + " stops at");
+        long steps = perEpoch >= 0 ? (p.epoch() - 1) * perEpoch + p.step() : p.epoch() == 1 ? p.step() : -1;
+        if (steps >= 0 && p.steps() != steps)
+            throw new IllegalArgumentException("it counts " + p.steps() + " steps in all, but epoch " + p.epoch() + " step " + p.step()
+                    + (perEpoch >= 0 ? " at " + perEpoch + " steps an epoch" : "") + " make " + steps);
+        if (p.lossSum() < 0 || p.history().stream().anyMatch(e -> e.meanLoss() < 0))
+            throw new IllegalArgumentException("it records a negative cross-entropy loss");
+        if (!c.scheduler().isEmpty()) throw new IllegalArgumentException("it has a learning-rate scheduler's state, which a run of jgrad train has not");
+        float[] lr = c.optimizer().get("lr");
+        if (lr == null || lr.length != 1 || lr[0] != s.lr())
+            throw new IllegalArgumentException("its optimizer's learning rate " + (lr == null ? "is missing" : Arrays.toString(lr))
+                    + ", not the run's lr " + s.lr());
+        // the rest of restore()'s checks, on a throwaway network and optimizer, leaving the global generator as it was
+        Rng.State global = Rng.global().state();
+        try {
+            Module model = model(s);
+            var shapes = new LinkedHashMap<String, String>();
+            model.stateDict().forEach((k, t) -> shapes.put(k, Arrays.toString(t.shape())));
+            var saved = new LinkedHashMap<String, String>();
+            c.model().forEach((k, t) -> saved.put(k, Arrays.toString(t.shape())));
+            if (!shapes.equals(saved))
+                throw new IllegalArgumentException("its model state " + saved + " is not the state of the run's network " + s.spec() + ", " + shapes);
+            c.restore(model, Optimizers.create(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum()), null);
+        } finally {
+            Rng.global().setState(global);
+        }
+        return s;
     }
 
     /** A fresh network for {@code s}, its weights drawn from the global generator: the preset's, or {@code s.arch()}'s. */
