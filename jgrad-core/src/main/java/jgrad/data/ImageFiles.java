@@ -199,6 +199,7 @@ public final class ImageFiles {
      */
     private static BufferedImage decode(Path file, int rows, int cols) throws IOException {
         byte[] bytes = readFile(file);
+        ImageChecks.check(file, bytes); // first: the decoders' own header parsing fills in too
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             var readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) throw new IOException(file + ": not an image jgrad can read (PNG, JPEG, BMP or GIF)");
@@ -212,7 +213,6 @@ public final class ImageFiles {
                 if (w < 1 || h < 1 || (long) w * h > MAX_PIXELS)
                     throw new IOException(file + ": a " + format + " image of " + w + "×" + h + " pixels; jgrad reads images of 1 to "
                             + MAX_PIXELS + " pixels");
-                ImageChecks.check(file, bytes);
                 var type = reader.getRawImageType(0) != null ? reader.getRawImageType(0) : reader.getImageTypes(0).next();
                 for (int size : type.getSampleModel().getSampleSize()) bits += size;
                 // the decoded raster (samples of 8 or 16 bits stay that wide) and this class's own arrays, against the free heap

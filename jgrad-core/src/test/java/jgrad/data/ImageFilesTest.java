@@ -196,7 +196,7 @@ class ImageFilesTest {
         p[plte + 8 + len] ^= 1;
         assertDamaged(p, "plte.png", "a damaged PNG file: chunk PLTE at byte " + plte + " fails its CRC check");
         // a JPEG cut at two thirds
-        byte[] jpeg = Files.readAllBytes(write(filled(64, 64, BufferedImage.TYPE_INT_RGB, 0x808080), "j.jpg"));
+        byte[] jpeg = Files.readAllBytes(write(noisyRgb(64, 64), "j.jpg"));
         byte[] cut = Arrays.copyOf(jpeg, jpeg.length * 2 / 3);
         assertDamaged(cut, "cut.jpg", "a damaged JPEG file: it ends without its end-of-image marker");
         // a GIF frame carrying 1/32 of its data, its blocks whole
@@ -212,6 +212,13 @@ class ImageFilesTest {
         var img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED);
         var r = new java.util.SplittableRandom(5);
         for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.getRaster().setSample(x, y, 0, r.nextInt(256));
+        return img;
+    }
+
+    private static BufferedImage noisyRgb(int w, int h) {
+        var img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        var r = new java.util.SplittableRandom(6);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, r.nextInt(1 << 24));
         return img;
     }
 
