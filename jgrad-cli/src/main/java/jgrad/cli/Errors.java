@@ -27,6 +27,12 @@ final class Errors {
         return e instanceof FileAlreadyExistsException ? what + " " + reason : what + ": " + reason;
     }
 
+    /** {@link #cannotWrite(Path, IOException)}, saying what was being written: "cannot write the report DIR: …". */
+    static IOException cannotWrite(String what, Path target, IOException e) {
+        IOException x = cannotWrite(target, e);
+        return new IOException(x.getMessage().replaceFirst("^cannot write ", "cannot write " + what + " "), e);
+    }
+
     /** An error for writing {@code target} that failed with {@code e}, naming the target and, when it differs, the path at fault. */
     static IOException cannotWrite(Path target, IOException e) {
         Path dir = target.toAbsolutePath().getParent();

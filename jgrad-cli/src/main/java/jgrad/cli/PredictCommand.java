@@ -69,8 +69,10 @@ final class PredictCommand implements Callable<Integer> {
 
     /** The top classes with their probabilities; the true class, when known, marked. */
     private void print(PrintWriter out, Predictor p, float[] probs, int truth) {
-        int width = p.classes().stream().mapToInt(String::length).max().orElse(0);
+        // class names come from the file: printed with control characters escaped
+        int width = p.classes().stream().map(Predictor::printable).mapToInt(String::length).max().orElse(0);
         for (int c : Predictor.top(probs, Math.min(top, probs.length)))
-            out.printf(Locale.ROOT, "  %-" + width + "s %6.2f%%%s%n", p.classes().get(c), 100.0 * probs[c], c == truth ? "  ✓ true label" : "");
+            out.printf(Locale.ROOT, "  %-" + width + "s %6.2f%%%s%n", Predictor.printable(p.classes().get(c)), 100.0 * probs[c],
+                    c == truth ? "  ✓ true label" : "");
     }
 }

@@ -116,6 +116,7 @@ public class TrainCommand implements Callable<Integer> {
         Settings s = plan.settings();
         if (save != null) Errors.checkWritable(save, false);
         if (plan.checkpoints().dir() != null) Errors.checkWritable(plan.checkpoints().dir(), true);
+        if (report != null) ReportWriter.checkTarget(report); // refused now, not after the training
         ImageDataset[] data = load();
         // data[0] is null when the training set lives elsewhere (Spark reads its shards from Parquet)
         if (data[0] != null && s.batchSize() > data[0].size())
@@ -152,7 +153,11 @@ public class TrainCommand implements Callable<Integer> {
             String name = s.arch() != null ? "arch" : s.preset().label();
             RunRecord run = recorder.record(name, r, Misclassifications.mostConfident(r.model(), data[1], 16));
             var published = notebookSettings ? Map.of(name, Report.notebookNumbers(s.preset(), s.epochs())) : Map.<String, Map<String, String>>of();
-            ReportWriter.write(report, new Report("jgrad train: " + name + ", " + s.spec(), Main.VERSION, List.of(run), published));
+            try {
+                ReportWriter.write(report, new Report("jgrad train: " + name + ", " + s.spec(), Main.VERSION, List.of(run), published));
+            } catch (java.io.IOException e) {
+                throw Errors.cannotWrite("the report", report, e);
+            }
             out.println("Report: " + report.resolve("index.html"));
         }
         return 0;

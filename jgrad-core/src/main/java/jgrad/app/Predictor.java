@@ -72,6 +72,7 @@ public final class Predictor {
     /** The network saved in {@code file}, with its weights and buffers. */
     public static Predictor load(Path file) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
+        validate(file, c);
         Map<String, String> meta = c.metadata();
         String text = meta.get(SPEC);
         if (text == null)
@@ -85,13 +86,52 @@ public final class Predictor {
             throw new IOException(file + ": its spec \"" + text + "\" does not parse for inputs " + Arrays.toString(shape) + ": " + e.getMessage(), e);
         }
         List<String> classes = classes(file, meta.get(CLASSES), spec);
-        Sequential model = spec.build(new Rng(0));
+        Sequential model;
+        try {
+            model = spec.build(new Rng(0));
+        } catch (OutOfMemoryError e) { // the spec asks for more than the tensors the file holds (checked above against the heap)
+            throw new IOException(file + ": its spec \"" + text + "\" builds a network too large for " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB of heap, larger than the file's tensors", e);
+        }
         try {
             model.loadStateDict(c.tensors());
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": its tensors do not fit its spec \"" + text + "\": " + e.getMessage(), e);
         }
         return new Predictor(spec, model, classes);
+    }
+
+    /** The largest input of one sample a model file may declare: as many values as the largest picture jgrad reads has pixels. */
+    public static final long MAX_INPUT = ImageFiles.MAX_PIXELS;
+
+    /**
+     * What {@link #load} checks of a file before anything is sized from it: its input shape within
+     * {@link #MAX_INPUT} values; its tensors finite (a NaN or infinite weight gives NaN
+     * probabilities); and twice their size (themselves, and the network built to hold them) within
+     * the free heap.
+     */
+    private static void validate(Path file, SafeTensors.Contents c) throws IOException {
+        String shape = c.metadata().get(INPUT_SHAPE);
+        if (shape != null) {
+            long values = 1;
+            for (int d : inputShape(file, shape)) values = Math.min(values * d, Long.MAX_VALUE / Integer.MAX_VALUE);
+            if (values > MAX_INPUT)
+                throw new IOException(file + ": metadata \"" + INPUT_SHAPE + "\" is \"" + shape + "\", inputs of " + values
+                        + " values; jgrad's models take inputs of at most " + MAX_INPUT);
+        }
+        long bytes = 0;
+        for (var e : c.tensors().entrySet()) {
+            float[] v = e.getValue().data();
+            bytes += 4L * v.length;
+            for (int i = 0; i < v.length; i++)
+                if (!Float.isFinite(v[i]))
+                    throw new IOException(file + ": tensor " + e.getKey() + " holds " + v[i] + " at index " + i
+                            + ": a trained network's weights and buffers are finite");
+        }
+        Runtime rt = Runtime.getRuntime();
+        if (bytes > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()))
+            throw new IOException(file + ": a network of " + (bytes >> 20) + " MB of tensors is too large to build in " + (rt.maxMemory() >> 20)
+                    + " MB of heap: give Java more heap, e.g. JGRAD_JAVA_OPTS=-Xmx" + (2 * (bytes >> 30) + 2) + "g");
     }
 
     private static int[] inputShape(Path file, String s) throws IOException {
@@ -139,6 +179,25 @@ public final class Predictor {
         if (in.length != 3 || in[0] != 1)
             throw new IllegalArgumentException("this network takes inputs of shape " + Arrays.toString(in) + ", not one grey image [1, H, W]");
         return ImageFiles.read(file, in[1], in[2]);
+    }
+
+    /**
+     * {@code name} as a terminal may show it: each control or format character (ESC, BEL, CR, a
+     * bidirectional override, …) as a backslash, {@code u} and its four hex digits, and a backslash
+     * doubled, so that a class name from a file cannot move the cursor, ring, or rewrite what is on
+     * the screen. {@code printable("Shirt\u001B[2J")} is {@code Shirt\\u001B[2J}.
+     */
+    public static String printable(String name) {
+        var sb = new StringBuilder(name.length());
+        name.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.SURROGATE)
+                sb.append(String.format("\\u%04X", cp));
+            else if (cp == '\\') sb.append("\\\\");
+            else sb.appendCodePoint(cp);
+        });
+        return sb.toString();
     }
 
     /** The class probabilities for one input of raw uint8 values (for an image, its pixels row by row), transformed as the training data. */
