@@ -53,6 +53,8 @@ final class Errors {
             throw cannotWrite(target, e);
         }
         if (!directory && Files.isDirectory(target)) throw new IOException("cannot write " + target + ": it is a directory");
+        if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) // renaming over it would remove it
+            throw new IOException("cannot write " + target + ": it is not a regular file (a FIFO, socket or device)");
         try { // a file made and removed: the one test that also holds for root and for read-only or special file systems
             Files.delete(Files.createTempFile(dir, ".jgrad-", ".tmp"));
         } catch (IOException e) {

@@ -258,8 +258,13 @@ public record Checkpoint(Map<String, String> run, Map<String, Tensor> model, Map
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock l = tryLock(ch);
             if (l == null) throw busy(dir, holder(ch));
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            try { // over the old PID, then cut to length: on a full disk the file's block is reused
+                byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+                ch.write(ByteBuffer.wrap(pid), 0);
+                ch.truncate(pid.length);
+            } catch (IOException e) {
+                // the lock holds all the same; another run is refused without the PID
+            }
             return new Lock(key, ch);
         } catch (IOException | RuntimeException e) {
             HELD.remove(key);
