@@ -201,7 +201,7 @@ class ImageFilesTest {
         assertDamaged(cut, "cut.jpg", "a damaged JPEG file: it ends without its end-of-image marker");
         // a GIF frame carrying 1/32 of its data, its blocks whole
         byte[] gif = Files.readAllBytes(write(noisy(64, 64), "n.gif"));
-        byte[] starved = starve(gif, 32);
+        byte[] starved = jgrad.fuzz.Damage.starve(gif, 32);
         assertNotNull(ImageIO.read(new java.io.ByteArrayInputStream(starved)), "ImageIO decodes it");
         assertDamaged(starved, "s.gif", "a damaged GIF file: frame 1 carries ");
         assertEquals(64, ImageFiles.read(dir.resolve("n.gif"), 28, 28).sourceWidth(), "the whole GIF reads");
@@ -226,28 +226,6 @@ class ImageFilesTest {
         Path f = Files.write(dir.resolve(name), bytes);
         var e = assertThrows(IOException.class, () -> ImageFiles.read(f, 28, 28));
         assertTrue(e.getMessage().startsWith(f + ": " + problem), e.getMessage() + "\n  should start with: " + f + ": " + problem);
-    }
-
-    /** {@code gif} with its first frame's LZW data cut to 1/{@code part}, ended by an empty sub-block and the trailer. */
-    static byte[] starve(byte[] gif, int part) {
-        int flags = gif[10] & 0xff, pos = 13 + ((flags & 0x80) != 0 ? 3 << ((flags & 7) + 1) : 0);
-        while ((gif[pos] & 0xff) == 0x21) {
-            pos += 2;
-            while (gif[pos] != 0) pos += 1 + (gif[pos] & 0xff);
-            pos++;
-        }
-        int f = gif[pos + 9] & 0xff;
-        pos += 10 + ((f & 0x80) != 0 ? 3 << ((f & 7) + 1) : 0) + 1; // descriptor, local colour table, LZW code size
-        int data = 0;
-        for (int q = pos; gif[q] != 0; q += 1 + (gif[q] & 0xff)) data += gif[q] & 0xff;
-        int keep = Math.max(1, data / part);
-        var out = new java.io.ByteArrayOutputStream();
-        out.write(gif, 0, pos);
-        out.write(keep);
-        out.write(gif, pos + 1, keep); // the first sub-block holds at least that much (255 bytes)
-        out.write(0);
-        out.write(0x3B);
-        return out.toByteArray();
     }
 
     /** Reads a picture in a JVM of a small heap and prints the outcome, for {@link #aPictureTooLargeForTheHeapIsRefusedBeforeDecoding}. */
