@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import jgrad.autograd.GradMode;
@@ -107,7 +106,7 @@ public final class Predictor {
     /**
      * What {@link #load} checks of a file before anything is sized from it: its input shape within
      * {@link #MAX_INPUT} values; its tensors finite (a NaN or infinite weight gives NaN
-     * probabilities); and twice their size (themselves, and the network built to hold them) within
+     * probabilities), running variances ≥ 0; and twice their size (themselves, and the network built to hold them) within
      * the free heap.
      */
     private static void validate(Path file, SafeTensors.Contents c) throws IOException {
@@ -123,10 +122,12 @@ public final class Predictor {
         for (var e : c.tensors().entrySet()) {
             float[] v = e.getValue().data();
             bytes += 4L * v.length;
+            // a variance below 0 makes batch norm's sqrt NaN: every probability would be NaN
+            boolean variance = e.getKey().endsWith("running_var");
             for (int i = 0; i < v.length; i++)
-                if (!Float.isFinite(v[i]))
-                    throw new IOException(file + ": tensor " + e.getKey() + " holds " + v[i] + " at index " + i
-                            + ": a trained network's weights and buffers are finite");
+                if (!Float.isFinite(v[i]) || variance && v[i] < 0)
+                    throw new IOException(file + ": tensor " + e.getKey() + " holds " + v[i] + " at index " + i + (variance
+                            ? ": a batch norm's running variance is finite and at least 0" : ": a trained network's weights and buffers are finite"));
         }
         Runtime rt = Runtime.getRuntime();
         if (bytes > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()))
@@ -148,14 +149,20 @@ public final class Predictor {
     private static List<String> classes(Path file, String s, Spec spec) throws IOException {
         int[] out = spec.outputShape();
         if (s == null) throw new IOException(file + ": has a spec but no class names (metadata \"" + CLASSES + "\")");
-        List<String> classes;
+        List<String> classes = new java.util.ArrayList<>();
         try {
-            classes = JSON.readValue(s, new TypeReference<List<String>>() {});
+            // node by node: a typed read would take numbers for strings ("[1, 2]" as "1", "2")
+            var names = JSON.readTree(s);
+            if (names == null || !names.isArray()) throw new IOException(file + ": metadata \"" + CLASSES + "\" is not a JSON array of strings");
+            for (var n : names) {
+                if (!n.isTextual()) throw new IOException(file + ": metadata \"" + CLASSES + "\" is not a JSON array of strings: it holds " + n);
+                classes.add(n.textValue());
+            }
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": metadata \"" + CLASSES + "\" is not a JSON array of strings: " + e.getOriginalMessage());
         }
-        if (classes == null || classes.contains(null) || out.length != 1 || out[0] != classes.size())
-            throw new IOException(file + ": names " + (classes == null ? 0 : classes.size()) + " classes, but its network gives outputs of shape "
+        if (out.length != 1 || out[0] != classes.size())
+            throw new IOException(file + ": names " + classes.size() + " classes, but its network gives outputs of shape "
                     + Arrays.toString(out));
         return List.copyOf(classes);
     }
