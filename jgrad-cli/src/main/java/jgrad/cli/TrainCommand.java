@@ -140,7 +140,7 @@ public class TrainCommand implements Callable<Integer> {
             try {
                 SafeTensors.save(state, jgrad.app.Predictor.metadata(s.spec(), Preset.INPUT, data[1].classNames(), Main.VERSION), save);
             } catch (java.io.IOException e) {
-                throw Errors.cannotWrite(save, e);
+                throw Errors.cannotWrite("the model", save, e);
             }
             out.println("Saved " + state.size() + " tensors to " + save);
         }

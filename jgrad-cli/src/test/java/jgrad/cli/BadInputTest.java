@@ -161,6 +161,22 @@ class BadInputTest {
     }
 
     @Test
+    void dataFilesThatAreAFifoOrADirectoryAreNotTakenForTheData() throws Exception {
+        Path data = smallData(dir.resolve("fifo-data"), 64);
+        Files.delete(data.resolve("train-images-idx3-ubyte"));
+        fifo(data.resolve("train-images-idx3-ubyte"));
+        Path other = smallData(dir.resolve("dir-data"), 64);
+        Files.delete(other.resolve("train-labels-idx1-ubyte"));
+        Files.createDirectory(other.resolve("train-labels-idx1-ubyte"));
+        for (Path d : List.of(data, other)) {
+            Out r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> Out.run("train", "--data-dir", d.toString(), "--no-download",
+                    "--no-progress", "--arch", SMALL, "--epochs", "1"));
+            assertRefused(r, d.toString());
+            assertTrue(r.err().contains("not found") || r.err().contains("Not found") || r.err().contains("no "), r.err());
+        }
+    }
+
+    @Test
     void reportAndSaveTargetsAreCheckedBeforeTraining() throws Exception {
         Path file = Files.writeString(dir.resolve("file"), "mine"), foreign = Files.createDirectories(dir.resolve("foreign"));
         Files.writeString(foreign.resolve("notes.txt"), "mine");
@@ -257,6 +273,10 @@ class BadInputTest {
             assertRefused(unprivileged("export", m.toString(), "--onnx", ro.resolve("m.onnx").toString()),
                     "cannot write " + ro.resolve("m.onnx") + ": cannot create files in " + ro + ": permission denied");
             String data = smallData(dir.resolve("data"), 64).toString();
+            Path lockedData = smallData(dir.resolve("locked-data"), 64);
+            Files.setPosixFilePermissions(lockedData.resolve("train-images-idx3-ubyte"), none);
+            assertRefused(unprivileged("train", "--data-dir", lockedData.toString(), "--no-download", "--no-progress", "--arch", SMALL, "--epochs", "1"),
+                    lockedData.resolve("train-images-idx3-ubyte") + ": permission denied");
             for (String[] out : new String[][]{{"--save", ro.resolve("m.safetensors").toString()}, {"--checkpoint", ro.resolve("ck").toString()},
                     {"--report", ro.resolve("report").toString()}}) {
                 Out r = unprivileged("train", "--data-dir", data, "--no-download", "--no-progress", "--arch", SMALL, "--epochs", "1", out[0], out[1]);
@@ -301,7 +321,7 @@ class BadInputTest {
             r = train("--epochs", "3", "--checkpoint", disk.resolve("ck2").toString());
             assertFailed(r, "cannot write checkpoint " + disk.resolve("ck2") + "/checkpoint-000000000004.safetensors: No space left on device");
             r = train("--epochs", "1", "--save", disk.resolve("m.safetensors").toString());
-            assertFailed(r, "cannot write " + disk.resolve("m.safetensors") + ": No space left on device");
+            assertFailed(r, "cannot write the model " + disk.resolve("m.safetensors") + ": No space left on device");
             r = train("--epochs", "1", "--report", disk.resolve("report").toString());
             assertFailed(r, "cannot write the report " + disk.resolve("report") + ": ");
             r = Out.run("export", disk.resolve("m.safetensors").toString(), "--onnx", disk.resolve("old.onnx").toString());
