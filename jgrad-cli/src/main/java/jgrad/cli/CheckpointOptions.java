@@ -37,21 +37,18 @@ final class CheckpointOptions {
         if (every != null && every < 1) throw new ParameterException(cl, "--checkpoint-every must be at least 1, got " + every);
         if (every != null && dir == null && resume == null) throw new ParameterException(cl, "--checkpoint-every needs --checkpoint DIR or --resume DIR");
         Path to = dir != null ? dir : resume;
+        if (to != null && java.nio.file.Files.isDirectory(to)) Checkpoint.checkFree(to); // before its checkpoints are judged: another run may be writing them
         if (resume == null) {
             if (dir != null && !Checkpoint.checkpoints(dir).isEmpty())
                 throw new ParameterException(cl, "--checkpoint " + dir + " already holds a run's checkpoints: continue it with --resume "
                         + dir + ", or choose another directory");
             return new Plan(given, new Run.Checkpoints(to, every != null ? every : 0, null));
         }
-        Checkpoint.Loaded l = Checkpoint.load(resume);
-        for (String s : l.skipped()) err.println("jgrad: skipping a damaged checkpoint: " + s);
+        // the newest checkpoint that is whole and consistent with the run it describes; the training set is checked when loaded
+        Checkpoint.Loaded l = Checkpoint.load(resume, c -> Run.resumable(c, -1));
+        for (String s : l.skipped()) err.println("jgrad: skipping a checkpoint: " + s);
         if (!l.skipped().isEmpty()) err.println("jgrad: resuming from the last good checkpoint, " + l.file());
-        Settings saved;
-        try {
-            saved = Run.settings(l.checkpoint());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(l.file() + ": " + e.getMessage(), e);
-        }
+        Settings saved = Run.settings(l.checkpoint());
         List<String> differences = new ArrayList<>();
         for (Setting s : Setting.values()) {
             Object a = given.get(s), b = saved.get(s);
@@ -62,6 +59,6 @@ final class CheckpointOptions {
             throw new ParameterException(cl, String.join("; ", differences) + " (" + l.file() + "); resume with the same settings, or none");
         var p = l.checkpoint().position();
         out.printf(java.util.Locale.ROOT, "Resuming from %s: epoch %d, step %d%n", l.file(), p.epoch(), p.step());
-        return new Plan(saved, new Run.Checkpoints(to, every != null ? every : 0, l.checkpoint()));
+        return new Plan(saved, new Run.Checkpoints(to, every != null ? every : 0, l.checkpoint(), l.file()));
     }
 }

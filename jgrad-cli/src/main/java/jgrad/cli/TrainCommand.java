@@ -91,6 +91,7 @@ public class TrainCommand implements Callable<Integer> {
         Settings s = plan.settings();
         if (save != null) Errors.checkWritable(save, false);
         if (plan.checkpoints().dir() != null) Errors.checkWritable(plan.checkpoints().dir(), true);
+        if (report != null) ReportWriter.checkTarget(report); // refused now, not after the training
         Sources.Loaded data;
         try {
             data = load(s);
@@ -138,7 +139,7 @@ public class TrainCommand implements Callable<Integer> {
             try {
                 SafeTensors.save(state, Predictor.metadata(network, r.data(), data.kind(), data.features(), Main.VERSION), save);
             } catch (java.io.IOException e) {
-                throw Errors.cannotWrite(save, e);
+                throw Errors.cannotWrite("the model", save, e);
             }
             out.println("Saved " + state.size() + " tensors to " + save);
         }
@@ -151,7 +152,11 @@ public class TrainCommand implements Callable<Integer> {
             String name = s.arch() != null ? "arch" : s.preset().label();
             RunRecord run = recorder.record(name, r, Misclassifications.mostConfident(r, 16));
             var published = notebookSettings ? Map.of(name, Report.notebookNumbers(s.preset(), s.epochs())) : Map.<String, Map<String, String>>of();
-            ReportWriter.write(report, new Report("jgrad train: " + name + ", " + network.resolved(), Main.VERSION, List.of(run), published));
+            try {
+                ReportWriter.write(report, new Report("jgrad train: " + name + ", " + network.resolved(), Main.VERSION, List.of(run), published));
+            } catch (java.io.IOException e) {
+                throw Errors.cannotWrite("the report", report, e);
+            }
             out.println("Report: " + report.resolve("index.html"));
         }
         return 0;

@@ -137,6 +137,19 @@ public final class ReportWriter {
         return png.toByteArray();
     }
 
+    /**
+     * Fails now, before the work whose report it is, when {@code dir} could not take a report: a
+     * file, a directory that is neither empty nor a report, or a parent where no directory can be
+     * made. Writes nothing that stays.
+     */
+    public static void checkTarget(Path dir) throws IOException {
+        Path target = dir.toAbsolutePath().normalize(), parent = target.getParent();
+        if (parent == null) throw new IOException("cannot write a report as the root directory " + target);
+        checkReplaceable(target);
+        Files.createDirectories(parent);
+        Files.delete(Files.createDirectory(sibling(parent, target.getFileName().toString(), "check")));
+    }
+
     private static void checkReplaceable(Path target) throws IOException {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) return;
         if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS))

@@ -155,6 +155,7 @@ public final class Predictor {
     /** The network saved in {@code file}, with its weights and buffers. */
     public static Predictor load(Path file) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
+        validate(file, c);
         Map<String, String> meta = c.metadata();
         String text = meta.get(SPEC);
         if (text == null)
@@ -192,13 +193,93 @@ public final class Predictor {
                 throw new IOException(file + ": metadata \"" + TARGETS + "\" has " + mean.length + " means and " + std.length
                         + " stds for " + t + " outputs");
         }
-        Sequential model = spec.build(new Rng(0));
+        // a network far larger than the file's tensors is refused before it is built; a near miss is built and loadStateDict names the keys
+        long present = c.tensors().values().stream().mapToLong(Tensor::numel).sum(), allowed = 2 * present + (1 << 18);
+        long needed = stateSize(text, shape, allowed);
+        if (needed > allowed)
+            throw new IOException(file + ": its spec \"" + text + "\" for inputs " + Arrays.toString(shape) + " makes a network of more than "
+                    + needed + " weights and buffers, but the file holds " + present);
+        Sequential model;
+        try {
+            model = spec.build(new Rng(0));
+        } catch (OutOfMemoryError e) { // the spec asks for more than the tensors the file holds (checked above against the heap)
+            throw new IOException(file + ": its spec \"" + text + "\" builds a network too large for " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB of heap, larger than the file's tensors", e);
+        }
         try {
             model.loadStateDict(c.tensors());
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": its tensors do not fit its spec \"" + text + "\": " + e.getMessage(), e);
         }
         return new Predictor(spec, model, classes, task, transform, mean, std, Map.copyOf(meta));
+    }
+
+    /** The largest input of one sample a model file may declare: as many values as the largest picture jgrad reads has pixels. */
+    public static final long MAX_INPUT = ImageFiles.MAX_PIXELS;
+
+    /**
+     * What {@link #load} checks of a file before anything is sized from it: its input shape within
+     * {@link #MAX_INPUT} values; its tensors finite (a NaN or infinite weight gives NaN
+     * probabilities), running variances ≥ 0; and twice their size (themselves, and the network built to hold them) within
+     * the free heap.
+     */
+    private static void validate(Path file, SafeTensors.Contents c) throws IOException {
+        String shape = c.metadata().get(INPUT_SHAPE);
+        if (shape != null) {
+            long values = 1;
+            for (int d : inputShape(file, shape)) values = Math.min(values * d, Long.MAX_VALUE / Integer.MAX_VALUE);
+            if (values > MAX_INPUT)
+                throw new IOException(file + ": metadata \"" + INPUT_SHAPE + "\" is \"" + shape + "\", inputs of " + values
+                        + " values; jgrad's models take inputs of at most " + MAX_INPUT);
+        }
+        long bytes = 0;
+        for (var e : c.tensors().entrySet()) {
+            float[] v = e.getValue().data();
+            bytes += 4L * v.length;
+            // a variance below 0 makes batch norm's sqrt NaN: every probability would be NaN
+            boolean variance = e.getKey().endsWith("running_var");
+            for (int i = 0; i < v.length; i++)
+                if (!Float.isFinite(v[i]) || variance && v[i] < 0)
+                    throw new IOException(file + ": tensor " + e.getKey() + " holds " + v[i] + " at index " + i + (variance
+                            ? ": a batch norm's running variance is finite and at least 0" : ": a trained network's weights and buffers are finite"));
+        }
+        Runtime rt = Runtime.getRuntime();
+        if (bytes > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()))
+            throw new IOException(file + ": a network of " + (bytes >> 20) + " MB of tensors is too large to build in " + (rt.maxMemory() >> 20)
+                    + " MB of heap: give Java more heap, e.g. JGRAD_JAVA_OPTS=-Xmx" + (2 * (bytes >> 30) + 2) + "g");
+    }
+
+    /**
+     * The elements of the state dict of {@code text}'s network for inputs {@code shape}, counted
+     * layer by layer (layers are separated by commas) without building a large one, and no further
+     * once past {@code limit}: a layer's state is affine in the first dimension of the shape that
+     * reaches it (features for a linear layer, channels for convolution and batch norm), so two
+     * builds for a first dimension of 1 and 2 give its size for any; a layer that cannot be built
+     * so (grouped convolution) is built for its real input.
+     */
+    static long stateSize(String text, int[] shape, long limit) {
+        String[] layers = text.split(",");
+        long total = 0;
+        int[] in = shape;
+        for (int k = 0; k < layers.length && total <= limit; k++) {
+            long size;
+            try {
+                int[] one = in.clone(), two = in.clone();
+                one[0] = 1;
+                two[0] = 2;
+                long a = elements(layers[k], one), b = elements(layers[k], two);
+                size = a + (b - a) * (in[0] - 1);
+            } catch (IllegalArgumentException e) {
+                size = elements(layers[k], in);
+            }
+            total += size;
+            in = Spec.parse(String.join(",", Arrays.copyOf(layers, k + 1)), shape).outputShape();
+        }
+        return total;
+    }
+
+    private static long elements(String layer, int[] in) {
+        return Spec.parse(layer, in).build(new Rng(0)).stateDict().values().stream().mapToLong(Tensor::numel).sum();
     }
 
     private static int[] inputShape(Path file, String s) throws IOException {
@@ -215,9 +296,15 @@ public final class Predictor {
     private static List<String> classes(Path file, String s, Spec spec, Task task) throws IOException {
         int[] out = spec.outputShape();
         if (s == null) throw new IOException(file + ": has a spec but no class names (metadata \"" + CLASSES + "\")");
-        List<String> classes;
+        List<String> classes = new java.util.ArrayList<>();
         try {
-            classes = JSON.readValue(s, new TypeReference<List<String>>() {});
+            // node by node: a typed read would take numbers for strings ("[1, 2]" as "1", "2")
+            var names = JSON.readTree(s);
+            if (names == null || !names.isArray()) throw new IOException(file + ": metadata \"" + CLASSES + "\" is not a JSON array of strings");
+            for (var n : names) {
+                if (!n.isTextual()) throw new IOException(file + ": metadata \"" + CLASSES + "\" is not a JSON array of strings: it holds " + n);
+                classes.add(n.textValue());
+            }
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": metadata \"" + CLASSES + "\" is not a JSON array of strings: " + e.getOriginalMessage());
         }
@@ -299,6 +386,25 @@ public final class Predictor {
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IOException("metadata \"" + FEATURES + "\" is not a JSON array of strings");
         }
+    }
+
+    /**
+     * {@code name} as a terminal may show it: each control or format character (ESC, BEL, CR, a
+     * bidirectional override, …) as a backslash, {@code u} and its four hex digits, and a backslash
+     * doubled, so that a class name from a file cannot move the cursor, ring, or rewrite what is on
+     * the screen. {@code printable("Shirt\u001B[2J")} is {@code Shirt\\u001B[2J}.
+     */
+    public static String printable(String name) {
+        var sb = new StringBuilder(name.length());
+        name.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.SURROGATE)
+                sb.append(String.format("\\u%04X", cp));
+            else if (cp == '\\') sb.append("\\\\");
+            else sb.appendCodePoint(cp);
+        });
+        return sb.toString();
     }
 
     /**

@@ -2,7 +2,11 @@ package jgrad.spark;
 
 import java.io.Serializable;
 
+import jgrad.app.Preset;
+import jgrad.app.Run;
 import jgrad.app.Settings;
+import jgrad.models.Spec;
+import jgrad.tensor.Rng;
 import jgrad.optim.Optimizers;
 
 /**
@@ -25,10 +29,17 @@ public record TrainingSpec(ModelFactory model, String optimizer, float lr, float
             throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': expected one of " + Optimizers.NAMES);
     }
 
-    /** A preset run's settings ({@code s.batchSize()} per worker, {@code s.threads()} per worker), averaging every {@code syncEvery} steps. */
+    /**
+     * A run's settings ({@code s.batchSize()} per worker, {@code s.threads()} per worker), averaging
+     * every {@code syncEvery} steps; the network is the one {@link Run#model} builds for {@code s}:
+     * the preset's, or {@code s.arch()}'s.
+     */
     public static TrainingSpec of(Settings s, int syncEvery) {
+        // the factory ships to the executors: it captures the spec's text (serialisable), not the Settings
+        String arch = s.arch();
         var preset = s.preset();
-        return new TrainingSpec(preset::model, s.optimizer(), s.lr(), s.weightDecay(), s.momentum(), s.batchSize(), s.epochs(),
+        ModelFactory model = arch == null ? preset::model : () -> Spec.parse(arch, Preset.INPUT).build(Rng.global());
+        return new TrainingSpec(model, s.optimizer(), s.lr(), s.weightDecay(), s.momentum(), s.batchSize(), s.epochs(),
                 s.seed(), s.threads(), syncEvery);
     }
 }

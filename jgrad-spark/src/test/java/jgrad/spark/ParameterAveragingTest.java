@@ -158,4 +158,17 @@ class ParameterAveragingTest {
                 () -> ParameterAveraging.fit(a.union(b), spec(Preset.SIMPLE, "sgd", 0.01f, 8, 1, 0, 1), Trainer.Listener.NONE));
         assertTrue(e.getMessage().contains("[20, 20, 30]"), e.getMessage());
     }
+
+    @Test
+    void aRunWithAnArchTrainsTheNetworkItsSpecDescribes() {
+        String arch = "conv 2 3 stride 2, relu, flatten, fc=linear 10";
+        jgrad.app.Settings s = jgrad.app.Settings.builder(Preset.SIMPLE).arch(arch).epochs(1).batchSize(16).threads(1).build();
+        ParameterAveraging.Result r = ParameterAveraging.fit(Shards.fromDataset(sc, TestData.images(64, 4), 2), TrainingSpec.of(s, 2),
+                Trainer.Listener.NONE);
+        Map<String, String> shapes = new java.util.TreeMap<>(), expected = new java.util.TreeMap<>();
+        r.model().stateDict().forEach((k, t) -> shapes.put(k, Arrays.toString(t.shape())));
+        jgrad.app.Run.model(s).stateDict().forEach((k, t) -> expected.put(k, Arrays.toString(t.shape())));
+        assertEquals(Map.of("0.weight", "[2, 1, 3, 3]", "0.bias", "[2]", "fc.weight", "[10, 338]", "fc.bias", "[10]"), expected);
+        assertEquals(expected, shapes, "the spec's network, not the preset's");
+    }
 }
