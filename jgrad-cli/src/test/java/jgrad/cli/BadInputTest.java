@@ -104,10 +104,10 @@ class BadInputTest {
 
     /** A model file of {@code spec} written as jgrad train --save writes it, its metadata then edited by {@code edit}. */
     static Path model(Path f, String spec, java.util.function.Consumer<java.util.Map<String, String>> edit) throws IOException {
-        var meta = new java.util.LinkedHashMap<>(jgrad.app.Predictor.metadata(spec, jgrad.app.Preset.INPUT,
+        var meta = new java.util.LinkedHashMap<>(jgrad.app.Predictor.metadata(spec, jgrad.data.FashionMNIST.SHAPE,
                 jgrad.data.FashionMNIST.SPEC.classNames(), Main.VERSION));
         edit.accept(meta);
-        jgrad.nn.SafeTensors.save(jgrad.models.Spec.parse(spec, jgrad.app.Preset.INPUT).build(new jgrad.tensor.Rng(1)).stateDict(), meta, f);
+        jgrad.nn.SafeTensors.save(jgrad.models.Spec.parse(spec, jgrad.data.FashionMNIST.SHAPE).build(new jgrad.tensor.Rng(1)).stateDict(), meta, f);
         return f;
     }
 
@@ -143,9 +143,9 @@ class BadInputTest {
             assertRefused(Out.run("predict", f.toString(), png.toString()), f + ": metadata \"jgrad.input_shape\" is \"" + shape + "\", inputs of ");
         }
         Path nan = dir.resolve("nan.safetensors");
-        var state = jgrad.models.Spec.parse(SMALL, jgrad.app.Preset.INPUT).build(new jgrad.tensor.Rng(1)).stateDict();
+        var state = jgrad.models.Spec.parse(SMALL, jgrad.data.FashionMNIST.SHAPE).build(new jgrad.tensor.Rng(1)).stateDict();
         state.get("1.bias").data()[3] = Float.NaN;
-        jgrad.nn.SafeTensors.save(state, jgrad.app.Predictor.metadata(SMALL, jgrad.app.Preset.INPUT, jgrad.data.FashionMNIST.SPEC.classNames(),
+        jgrad.nn.SafeTensors.save(state, jgrad.app.Predictor.metadata(SMALL, jgrad.data.FashionMNIST.SHAPE, jgrad.data.FashionMNIST.SPEC.classNames(),
                 Main.VERSION), nan);
         assertRefused(Out.run("predict", nan.toString(), png.toString()), nan + ": tensor 1.bias holds NaN at index 3");
         assertRefused(Out.run("export", nan.toString(), "--onnx", dir.resolve("nan.onnx").toString()), nan + ": tensor 1.bias holds NaN");

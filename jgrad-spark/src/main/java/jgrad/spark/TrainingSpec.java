@@ -38,7 +38,7 @@ public record TrainingSpec(ModelFactory model, String optimizer, float lr, float
         // the factory ships to the executors: it captures the spec's text (serialisable), not the Settings
         String arch = s.arch();
         var preset = s.preset();
-        ModelFactory model = arch == null ? preset::model : () -> Spec.parse(arch, Preset.INPUT).build(Rng.global());
+        ModelFactory model = arch == null ? preset::model : () -> Spec.parse(arch, jgrad.data.FashionMNIST.SHAPE).build(Rng.global());
         return new TrainingSpec(model, s.optimizer(), s.lr(), s.weightDecay(), s.momentum(), s.batchSize(), s.epochs(),
                 s.seed(), s.threads(), syncEvery);
     }
