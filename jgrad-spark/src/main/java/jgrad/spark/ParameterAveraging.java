@@ -101,6 +101,21 @@ public final class ParameterAveraging {
      * batch loss) and each epoch.
      */
     public static Result fit(JavaRDD<Shard> shards, TrainingSpec spec, Trainer.Listener listener) {
+        return fit(shards, spec, listener, null);
+    }
+
+    /** Something to do with the averaged model after each epoch (score it), given the epoch's number from 1. */
+    @FunctionalInterface
+    public interface AfterEpoch {
+        void accept(int epoch, Module model);
+    }
+
+    /**
+     * {@link #fit(JavaRDD, TrainingSpec, Trainer.Listener)}, calling {@code afterEpoch} (unless null)
+     * with the averaged model after each epoch, once the listener has seen the epoch; it must not
+     * change the model.
+     */
+    public static Result fit(JavaRDD<Shard> shards, TrainingSpec spec, Trainer.Listener listener, AfterEpoch afterEpoch) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(shards.context());
         int workers = shards.getNumPartitions();
         List<Integer> sizes = shards.map(Shard::size).collect();
@@ -143,6 +158,11 @@ public final class ParameterAveraging {
             Trainer.Epoch done = new Trainer.Epoch(e, lossSum / ((double) steps * workers), (System.nanoTime() - t0) / 1e9, samples);
             history.add(done);
             listener.onEpoch(done);
+            if (afterEpoch != null) {
+                // the driver's copy of the model only receives the state; the workers train from the broadcast state
+                ModelState.load(state, model, null);
+                afterEpoch.accept(e, model);
+            }
         }
         ModelState.load(state, model, null);
         double[] ser = serialise(state);

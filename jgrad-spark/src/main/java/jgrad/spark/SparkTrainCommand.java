@@ -133,7 +133,10 @@ public final class SparkTrainCommand extends TrainCommand {
         TrainingSpec ts = TrainingSpec.of(s, prepared, syncEvery);
         out.printf(Locale.ROOT, "On Spark %s: %d workers × batch %d (global batch %d), averaging every %d steps%s%s%n", master, w,
                 s.batchSize(), w * s.batchSize(), syncEvery, lrNote, parquet != null ? ", data from " + parquet : "");
-        ParameterAveraging.Result r = ParameterAveraging.fit(shards, ts, progress);
+        // a listener that wants every epoch's scores (the report's) gets them: the training set's from the workers
+        ParameterAveraging.AfterEpoch score = progress instanceof Run.EpochScores scores ? (epoch, model) -> scores.scored(epoch,
+                ParameterAveraging.evaluate(shards, ts, model), prepared.evaluate(model, data.test(), true)) : null;
+        ParameterAveraging.Result r = ParameterAveraging.fit(shards, ts, progress, score);
         out.println(r.cost().describe());
         Evaluation train = ParameterAveraging.evaluate(shards, ts, r.model());
         shards.unpersist();

@@ -15,9 +15,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import jgrad.app.Preset;
+import jgrad.app.Run;
+import jgrad.app.Settings;
 import jgrad.autograd.Tensor;
 import jgrad.data.Batch;
 import jgrad.data.DataLoader;
+import jgrad.data.ImageDataset;
+import jgrad.data.Task;
 import jgrad.loss.CrossEntropyLoss;
 import jgrad.nn.Module;
 import jgrad.optim.Optimizer;
@@ -25,6 +29,7 @@ import jgrad.optim.Optimizers;
 import jgrad.optim.SGD;
 import jgrad.tensor.Parallel;
 import jgrad.tensor.Rng;
+import jgrad.train.Evaluation;
 import jgrad.train.Trainer;
 
 class ParameterAveragingTest {
@@ -149,6 +154,27 @@ class ParameterAveragingTest {
         new Trainer(copy, new CrossEntropyLoss(), adam2).trainEpoch(List.of(b), 2, Trainer.Listener.NONE);
         Map<String, float[]> x = ModelState.capture(m, adam), y = ModelState.capture(copy, adam2);
         for (var key : x.keySet()) assertArrayEquals(x.get(key), y.get(key), key);
+    }
+
+    @Test
+    void aBinaryTaskTrainsOneLogitAndTheWorkersScoreItAsTheDriverWould() {
+        ImageDataset d = TestData.colours(200, 6, 6, 9, 2);
+        Settings s = Settings.builder(Preset.SIMPLE).task(Task.BINARY).optimizer("adam").lr(0.01f).batchSize(20).epochs(2).threads(1).build();
+        Run.Data data = Run.prepare(s, d, d);
+        TrainingSpec spec = TrainingSpec.of(s, data, 2);
+        JavaRDD<Shard> shards = Shards.fromDataset(sc, d, 2);
+        Module model = ParameterAveraging.fit(shards, spec, Trainer.Listener.NONE).model();
+        assertArrayEquals(new int[]{1, 128}, model.stateDict().get("fc3.weight").shape(), "one logit");
+        Evaluation workers = ParameterAveraging.evaluate(shards, spec, model), driver = data.evaluate(model, d, true);
+        assertEquals(Task.BINARY, workers.task());
+        assertEquals(200, workers.samples());
+        assertEquals(200, workers.scores().length);
+        assertEquals(driver.correct(), workers.correct());
+        assertEquals(driver.meanLoss(), workers.meanLoss(), 1e-6);
+        assertEquals(driver.auc(), workers.auc(), 1e-6);
+        // which of two channels is brighter is easy to learn
+        assertTrue(workers.auc() > 0.9 && workers.accuracy() > 80, "AUC " + workers.auc() + ", accuracy " + workers.accuracy());
+        shards.unpersist();
     }
 
     @Test

@@ -89,6 +89,10 @@ class SparkCliTest {
         String html = Files.readString(report.resolve("index.html"));
         assertTrue(html.contains("<th>arch</th><td>" + arch + "</td>") && html.contains("<th>network</th>"), html);
         assertTrue(Files.isRegularFile(report.resolve("misclassified.png")), "the test images are images: the page has a place for the misclassified");
+        // every epoch scored on both sets, for the report's curves: the training set by the workers
+        for (int e = 1; e <= 3; e++)
+            assertTrue(Pattern.compile("<tr><td class=\"num\">" + e + "</td><td class=\"num\">[0-9.]+</td><td class=\"num\">[0-9.]+%</td>"
+                    + "<td class=\"num\">[0-9.]+</td><td class=\"num\">[0-9.]+%</td>").matcher(html).find(), "epoch " + e + " scored:\n" + html);
     }
 
     @Test

@@ -30,15 +30,20 @@ final class TestData {
      * same seed.
      */
     static ImageDataset colours(int n, int rows, int cols, long seed) {
+        return colours(n, rows, cols, seed, 3);
+    }
+
+    /** {@link #colours(int, int, int, long)} of the first {@code classes} colours only. */
+    static ImageDataset colours(int n, int rows, int cols, long seed, int classes) {
         var rnd = new SplittableRandom(seed);
         int plane = rows * cols;
         byte[] pixels = new byte[n * 3 * plane], labels = new byte[n];
         for (int i = 0; i < n; i++) {
-            labels[i] = (byte) rnd.nextInt(3);
+            labels[i] = (byte) rnd.nextInt(classes);
             for (int c = 0; c < 3; c++)
                 for (int p = 0; p < plane; p++) pixels[(i * 3 + c) * plane + p] = (byte) (rnd.nextInt(160) + (c == labels[i] ? 90 : 0));
         }
-        return ImageDataset.of("colours", COLOURS, 3, rows, cols, pixels, labels);
+        return ImageDataset.of("colours", COLOURS.subList(0, classes), 3, rows, cols, pixels, labels);
     }
 
     /** A session on {@code local[2]} for one test class, no web UI. */
