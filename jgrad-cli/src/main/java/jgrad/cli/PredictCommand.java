@@ -20,7 +20,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code jgrad predict}: a saved model's top classes for image files or Fashion-MNIST test images. */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "predict", modelTransformer = SettingOptions.Threads.class, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Classifies images with a model saved by jgrad train --save (the file holds the network's spec and class names).",
                 "Each image (PNG, JPEG, BMP or GIF, any size, colour or grey) is preprocessed like the training data: grey (luma),",
                 "inverted when its border is lighter than its centre (Fashion-MNIST is a light object on black), padded to a",

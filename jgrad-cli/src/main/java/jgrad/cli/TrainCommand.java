@@ -14,6 +14,7 @@ import jgrad.app.Settings;
 import jgrad.app.Sources;
 import jgrad.app.Stats;
 import jgrad.data.Task;
+import jgrad.models.Layers;
 import jgrad.models.Spec;
 import jgrad.nn.SafeTensors;
 import jgrad.report.Misclassifications;
@@ -67,7 +68,7 @@ public class TrainCommand implements Callable<Integer> {
             lines.add(String.format(Locale.ROOT, "  %-8s %s lr %s%s, %d epochs: %s", p.id(), p.optimizer, Setting.LR.shown(p.lr),
                     p.weightDecay != 0 ? ", weight decay " + Setting.WEIGHT_DECAY.shown(p.weightDecay) : "", p.epochs, p.spec));
         lines.add("A spec lists layers separated by commas; input sizes are inferred from the data, so only outputs are written:");
-        for (String l : Spec.grammar()) lines.add("  " + l);
+        for (String l : Layers.helpLines()) lines.add("  " + l);
         lines.add("NAME=LAYER names a layer's state-dict keys.");
         return lines.toArray(String[]::new);
     }
@@ -122,7 +123,7 @@ public class TrainCommand implements Callable<Integer> {
         if (!fashion) out.println("Data " + Sources.describe(data) + "; " + prepared.task().id() + ", normalised by " + prepared.transform());
         out.printf(Locale.ROOT, "Training %s%s: %s (%,d parameters); %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
                 s.arch() != null ? "--arch" : s.preset().id() + (s.preset().fromNotebook() ? " (notebook " + s.preset().exercise + ")" : ""),
-                chose, network, network.parameterCount(), s.optimizer(), Setting.LR.shown(s.lr()),
+                chose, network.resolved(), network.parameterCount(), s.optimizer(), Setting.LR.shown(s.lr()),
                 s.weightDecay() != 0 ? ", weight decay " + Setting.WEIGHT_DECAY.shown(s.weightDecay()) : "", s.batchSize(), s.epochs(), s.seed(),
                 s.threads());
         boolean notebookSettings = s.hasNotebookHyperparameters();
@@ -150,7 +151,7 @@ public class TrainCommand implements Callable<Integer> {
             String name = s.arch() != null ? "arch" : s.preset().label();
             RunRecord run = recorder.record(name, r, Misclassifications.mostConfident(r, 16));
             var published = notebookSettings ? Map.of(name, Report.notebookNumbers(s.preset(), s.epochs())) : Map.<String, Map<String, String>>of();
-            ReportWriter.write(report, new Report("jgrad train: " + name + ", " + network, Main.VERSION, List.of(run), published));
+            ReportWriter.write(report, new Report("jgrad train: " + name + ", " + network.resolved(), Main.VERSION, List.of(run), published));
             out.println("Report: " + report.resolve("index.html"));
         }
         return 0;

@@ -1,12 +1,10 @@
 package jgrad.report;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import jgrad.app.Run;
 import jgrad.app.Setting;
@@ -84,41 +82,21 @@ public final class RunRecorder implements Run.EpochScores {
                 trainSeconds > 0 ? samples / trainSeconds : Double.NaN);
     }
 
-    /** The options that say how a source is read; shown only when given, since most sources have none of them. */
-    private static final Set<Setting> SOURCE_OPTIONS = EnumSet.of(Setting.TEST_SPLIT, Setting.CHANNELS, Setting.IMAGE_SIZE, Setting.NO_HEADER,
-            Setting.SKIP_ROWS, Setting.DELIMITER, Setting.TARGET, Setting.RESHAPE);
-
-    /**
-     * The settings of a run as the report's header lists them: every {@link Setting} that has a
-     * value (a source option only when it is not at its default; the seed, which the page shows on
-     * its own, and the threads, shown with the cores, aside), named by its key in words
-     * ({@code batchSize} as "batch size"), then the network, the model and the machine.
-     */
+    /** The settings of a run as the report's header lists them: every setting that has a value, the network, the task, then the machine. */
     static Map<String, String> settings(Run.Result r) {
         Settings s = r.settings();
-        Settings defaults = Settings.builder(s.preset()).build();
         Module model = r.model();
         Map<String, String> m = new LinkedHashMap<>();
         long params = model.parameters().stream().mapToLong(Tensor::numel).sum();
-        for (Setting x : Setting.values()) {
-            Object v = s.get(x);
-            if (v == null || x == Setting.SEED || x == Setting.THREADS || SOURCE_OPTIONS.contains(x) && v.equals(defaults.get(x))) continue;
-            String shown = x.shown(v);
-            if (x == Setting.MODEL && s.preset().fromNotebook()) shown += " (notebook " + s.preset().exercise + ")";
-            m.put(words(x), shown);
-        }
-        m.put("network", Run.spec(s, r.data()).toString());
+        for (Setting x : Setting.values())
+            if (s.get(x) != null && x != Setting.THREADS && !(Setting.DATA_OPTIONS.contains(x) && s.get(x).equals(x.defaultFor(s.preset()))))
+                m.put(x.title, x.shown(s.get(x)));
+        m.put("network", Run.spec(s, r.data()).resolved());
         m.put("model", model.getClass().getSimpleName() + ", " + String.format(Locale.ROOT, "%,d", params) + " parameters");
         m.put("task", r.data().task().id());
         m.put("threads", s.threads() + " of " + Runtime.getRuntime().availableProcessors() + " cores");
         m.put("kernels", Simd.ENABLED ? "Vector API, " + Simd.VL + " float lanes" : "scalar (jgrad.simd=false)");
         m.put("Java", Runtime.version().toString());
         return m;
-    }
-
-    /** A setting's key as words: {@code weightDecay} as "weight decay", {@code lr} as "learning rate". */
-    static String words(Setting x) {
-        if (x == Setting.LR) return "learning rate";
-        return x.key.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
     }
 }

@@ -45,7 +45,7 @@ public final class Ablation {
 
     public static final List<Variant> LADDER = List.of(
             new Variant("1c", "the notebook's 1c", Preset.SIMPLE.spec, "sgd", 0.01f, 0f),
-            new Variant("deeper", "more and wider layers (F-512-256-128-K)", mlp("relu", false, ""), "sgd", 0.01f, 0f),
+            new Variant("deeper", "more and wider layers (784-512-256-128-10)", mlp("relu", false, ""), "sgd", 0.01f, 0f),
             new Variant("leakyrelu", "LeakyReLU(0.2) instead of ReLU", mlp("leakyrelu 0.2", false, ""), "sgd", 0.01f, 0f),
             new Variant("batchnorm", "batch normalisation", mlp("leakyrelu 0.2", true, ""), "sgd", 0.01f, 0f),
             new Variant("adam", "Adam lr 1e-3 instead of SGD", mlp("leakyrelu 0.2", true, ""), "adam", 1e-3f, 0f),

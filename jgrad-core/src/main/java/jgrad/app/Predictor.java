@@ -95,7 +95,7 @@ public final class Predictor {
      * @param features a table's feature columns, or null
      */
     public static Map<String, String> metadata(Spec spec, Run.Data data, String source, List<String> features, String version) {
-        Map<String, String> m = metadata(spec.toString(), data.inputShape(), data.classNames(), version);
+        Map<String, String> m = metadata(spec.resolved(), data.inputShape(), data.classNames(), version);
         m.put(TASK, data.task().id());
         m.put(TRANSFORM, transformJson(data.transform()));
         if (data.targetMean() != null) m.put(TARGETS, json(Map.of("mean", data.targetMean(), "std", data.targetStd())));

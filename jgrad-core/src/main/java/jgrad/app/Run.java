@@ -297,7 +297,7 @@ public final class Run {
     /** The settings as a checkpoint's {@code run} strings, exact ({@link Settings#toText}), with the network's spec for {@code data}. */
     public static Map<String, String> describe(Settings s, Data data) {
         Map<String, String> m = new LinkedHashMap<>(s.toText());
-        m.put("spec", spec(s, data).toString());
+        m.put("spec", spec(s, data).resolved());
         return m;
     }
 

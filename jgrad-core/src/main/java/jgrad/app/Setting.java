@@ -17,37 +17,39 @@ import jgrad.tensor.Parallel;
  */
 public enum Setting {
     // the network and the data
-    MODEL("preset", "--model", "NAME", Kind.PRESET, p -> p,
+    MODEL("preset", "preset", "--model", "NAME", Kind.PRESET, p -> p,
             "Preset: simple (notebook 1c), complex (1d), cnn, or mlp (the simple MLP with Adam, for tables). Default: simple on "
                     + "Fashion-MNIST, mlp on a table, cnn on other images."),
-    ARCH("arch", "--arch", "SPEC", Kind.TEXT, p -> null, "The network as a spec (see below) instead of the preset's; the preset's optimizer settings apply."),
-    DATA("data", "--data", "SOURCE", Kind.TEXT, p -> "fashion-mnist",
+    ARCH("network spec", "arch", "--arch", "SPEC", Kind.TEXT, p -> null, "The network as a spec (see below) instead of the preset's; the preset's optimizer settings apply."),
+    DATA("data", "data", "--data", "SOURCE", Kind.TEXT, p -> "fashion-mnist",
             "What to train on: fashion-mnist (default), mnist, cifar10, a folder of images by class (ROOT/<class>/*.png), or a CSV table (.csv, .csv.gz)."),
-    TASK("task", "--task", "TASK", Kind.TASK, p -> null,
+    TASK("task", "task", "--task", "TASK", Kind.TASK, p -> null,
             "classify, binary or regress (default: from the target: classes, or real values)."),
-    TEST_SPLIT("testSplit", "--test-split", "F", Kind.FRACTION, p -> 0.2f,
+    TEST_SPLIT("test split", "testSplit", "--test-split", "F", Kind.FRACTION, p -> 0.2f,
             "Without a test set, hold out this seeded fraction of the data for testing (default: 0.2)."),
-    CHANNELS("channels", "--channels", "C", Kind.CHANNELS, p -> 0, "Image folders: read images as 1 (grey) or 3 (RGB) channels (default: 3 if any is in colour)."),
-    IMAGE_SIZE("imageSize", "--image-size", "H[xW]", Kind.TEXT, p -> null, "Image folders: resize every image to H×W by area averaging (default: their own size, which must agree)."),
-    NO_HEADER("noHeader", "--no-header", null, Kind.FLAG, p -> false, "CSV: the first row is data, not column names."),
-    SKIP_ROWS("skipRows", "--skip-rows", "N", Kind.COUNT, p -> 0, "CSV: skip N lines at the start of the file (default: 0)."),
-    DELIMITER("delimiter", "--delimiter", "C", Kind.TEXT, p -> null, "CSV: the field separator (default: a comma, or whitespace where that is what the file holds)."),
-    TARGET("target", "--target", "COLUMN", Kind.TEXT, p -> null, "CSV: the target column, by name or 0-based index (default: the last)."),
-    RESHAPE("reshape", "--reshape", "CxHxW", Kind.TEXT, p -> null, "Table rows as samples of this shape, e.g. 1x8x8 for 64 pixel columns."),
-    NORMALIZE("normalize", "--normalize", "HOW", Kind.TEXT, p -> "default",
+    CHANNELS("channels", "channels", "--channels", "C", Kind.CHANNELS, p -> 0, "Image folders: read images as 1 (grey) or 3 (RGB) channels (default: 3 if any is in colour)."),
+    IMAGE_SIZE("image size", "imageSize", "--image-size", "H[xW]", Kind.TEXT, p -> null, "Image folders: resize every image to H×W by area averaging (default: their own size, which must agree)."),
+    NO_HEADER("no header", "noHeader", "--no-header", null, Kind.FLAG, p -> false, "CSV: the first row is data, not column names."),
+    SKIP_ROWS("skip rows", "skipRows", "--skip-rows", "N", Kind.COUNT, p -> 0, "CSV: skip N lines at the start of the file (default: 0)."),
+    DELIMITER("delimiter", "delimiter", "--delimiter", "C", Kind.TEXT, p -> null, "CSV: the field separator (default: a comma, or whitespace where that is what the file holds)."),
+    TARGET("target column", "target", "--target", "COLUMN", Kind.TEXT, p -> null, "CSV: the target column, by name or 0-based index (default: the last)."),
+    RESHAPE("reshape", "reshape", "--reshape", "CxHxW", Kind.TEXT, p -> null, "Table rows as samples of this shape, e.g. 1x8x8 for 64 pixel columns."),
+    NORMALIZE("normalize", "normalize", "--normalize", "HOW", Kind.TEXT, p -> "default",
             "default (images: Normalize(0.5, 0.5) after ToTensor; tables: standardised columns), auto (images: each channel's mean and std "
                     + "over the training set), or none."),
-    AUGMENT("augment", "--augment", "STEPS", Kind.TEXT, p -> null, "Random augmentation of training images, e.g. crop:4,flip (a 4-pixel-padded random crop, a horizontal flip)."),
+    AUGMENT("augment", "augment", "--augment", "STEPS", Kind.TEXT, p -> null, "Random augmentation of training images, e.g. crop:4,flip (a 4-pixel-padded random crop, a horizontal flip)."),
     // the optimisation
-    EPOCHS("epochs", "--epochs", "N", Kind.POSITIVE, p -> p.epochs, "Epochs (default: the preset's, 10 as the notebook)."),
-    BATCH_SIZE("batchSize", "--batch-size", "N", Kind.POSITIVE, p -> p.batchSize, "Batch size (default: 64)."),
-    LR("lr", "--lr", "RATE", Kind.RATE, p -> p.lr, "Learning rate (default: the preset's, 0.01 for simple, 0.001 for the others)."),
-    OPTIMIZER("optimizer", "--optimizer", "NAME", Kind.OPTIMIZER, p -> p.optimizer, "sgd, adam or adamw (default: the preset's)."),
-    WEIGHT_DECAY("weightDecay", "--weight-decay", "W", Kind.NON_NEGATIVE, p -> p.weightDecay, "Weight decay (default: the preset's, 0 or 1e-5)."),
-    MOMENTUM("momentum", "--momentum", "M", Kind.NON_NEGATIVE, p -> 0f, "SGD momentum (default: 0)."),
-    SEED("seed", "--seed", "N", Kind.LONG, p -> 0L, "Seed for initial weights, shuffling and splits (default: 0)."),
-    THREADS("threads", "--threads", "N", Kind.POSITIVE, p -> Parallel.threads(), "Threads for the kernels (default: the number of cores).");
+    EPOCHS("epochs", "epochs", "--epochs", "N", Kind.POSITIVE, p -> p.epochs, "Epochs (default: the preset's, 10 as the notebook)."),
+    BATCH_SIZE("batch size", "batchSize", "--batch-size", "N", Kind.POSITIVE, p -> p.batchSize, "Batch size (default: 64)."),
+    LR("learning rate", "lr", "--lr", "RATE", Kind.RATE, p -> p.lr, "Learning rate (default: the preset's, 0.01 for simple, 0.001 for the others)."),
+    OPTIMIZER("optimizer", "optimizer", "--optimizer", "NAME", Kind.OPTIMIZER, p -> p.optimizer, "sgd, adam or adamw (default: the preset's)."),
+    WEIGHT_DECAY("weight decay", "weightDecay", "--weight-decay", "W", Kind.NON_NEGATIVE, p -> p.weightDecay, "Weight decay (default: the preset's, 0 or 1e-5)."),
+    MOMENTUM("momentum", "momentum", "--momentum", "M", Kind.NON_NEGATIVE, p -> 0f, "SGD momentum (default: 0)."),
+    SEED("seed", "seed", "--seed", "N", Kind.LONG, p -> 0L, "Seed for initial weights, shuffling and splits (default: 0)."),
+    THREADS("threads", "threads", "--threads", "N", Kind.POSITIVE, p -> Parallel.threads(), "Threads for the kernels (default: the number of cores).");
 
+    /** What a person calls it, as the report's header lists it. */
+    public final String title;
     /** The name in checkpoints and {@link Run#describe}. */
     public final String key;
     /** The command-line option, e.g. {@code --batch-size}. */
@@ -58,7 +60,8 @@ public enum Setting {
     final Kind kind;
     final Function<Preset, Object> defaultFor;
 
-    Setting(String key, String option, String label, Kind kind, Function<Preset, Object> defaultFor, String description) {
+    Setting(String title, String key, String option, String label, Kind kind, Function<Preset, Object> defaultFor, String description) {
+        this.title = title;
         this.key = key;
         this.option = option;
         this.label = label;
@@ -93,6 +96,14 @@ public enum Setting {
     /** {@code v} as a person reads it (1e-05 as 0.00001, a preset by its id). */
     public String shown(Object v) {
         return v == null ? "(none)" : kind.shown(v);
+    }
+
+    /** The settings that say how the data is read ({@code --test-split} to {@code --augment}), which matter only where they are set. */
+    public static final java.util.Set<Setting> DATA_OPTIONS = java.util.EnumSet.range(TEST_SPLIT, AUGMENT);
+
+    /** The default of this setting for preset {@code p}. */
+    public Object defaultFor(Preset p) {
+        return defaultFor.apply(p);
     }
 
     /** True for an option that takes no value ({@code --no-header}). */

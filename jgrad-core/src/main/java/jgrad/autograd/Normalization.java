@@ -4,9 +4,13 @@ import java.util.Arrays;
 
 import jgrad.tensor.BatchNormKernels;
 import jgrad.tensor.Elementwise;
+import jgrad.tensor.LayerNormKernels;
 import jgrad.tensor.Shapes;
 
-/** Batch normalisation as one fused primitive, forward and backward, over {@link BatchNormKernels}. */
+/**
+ * Batch and layer normalisation, each one fused primitive, forward and backward, over
+ * {@link BatchNormKernels} and {@link LayerNormKernels}.
+ */
 public final class Normalization {
     private Normalization() {}
 
@@ -89,6 +93,40 @@ public final class Normalization {
                 if (planes) BatchNormKernels.planeBackward(dY, xhat, g, a, b, n, c, l, dX, add);
                 else BatchNormKernels.batchNormBackward(dY, xhat, g, a, b, n, c, dX, add);
             });
+        }, x, weight, bias);
+    }
+
+    /**
+     * Layer normalisation over the last dimensions of {@code x}, PyTorch's {@code F.layer_norm}:
+     * <pre>
+     *   y = (x - E[x]) / √(Var[x] + eps) · γ + β        E, Var over each sample's last dimensions
+     *   x, y: [*, normalizedShape…]   γ (weight), β (bias): normalizedShape, or null for none
+     * </pre>
+     * Var is the biased variance (÷ the number of values normalised together), as PyTorch's. The
+     * same in training and evaluation: there are no running statistics.
+     *
+     * <p>Backward, with xhat = (x - μ)·invStd and g = dY·γ: {@code dγ = Σ dY·xhat}, {@code dβ = Σ dY}
+     * (over every position but the normalised ones), and
+     * {@code dx = invStd·(g - mean(g) - xhat·mean(g·xhat))} (means over the normalised values).
+     */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        int[] s = x.shape;
+        int k = normalizedShape.length;
+        if (k == 0 || k > s.length || !Arrays.equals(Arrays.copyOfRange(s, s.length - k, s.length), normalizedShape))
+            throw new IllegalArgumentException("Given normalized_shape=" + Shapes.str(normalizedShape) + ", expected input with shape [*, "
+                    + Shapes.str(normalizedShape).substring(1) + ", but got input of size " + Shapes.str(s));
+        for (Tensor t : new Tensor[]{weight, bias})
+            if (t != null && !Arrays.equals(t.shape, normalizedShape))
+                throw new IllegalArgumentException("layer_norm: normalized_shape is " + Shapes.str(normalizedShape)
+                        + " but a weight or bias has shape " + Shapes.str(t.shape));
+        int l = Shapes.numel(normalizedShape), rows = l == 0 ? 0 : x.data.length / l;
+        float[] xhat = new float[x.data.length], invStd = new float[rows], y = new float[x.data.length];
+        float[] W = weight == null ? null : weight.data;
+        LayerNormKernels.forward(x.data, W, bias == null ? null : bias.data, rows, l, eps, xhat, invStd, y);
+        return Tape.record("NativeLayerNormBackward0", y, s, dY -> {
+            if (weight != null) weight.writeGrad((dW, add) -> LayerNormKernels.affineBackward(dY, xhat, rows, l, dW, null, add));
+            if (bias != null) bias.writeGrad((dB, add) -> LayerNormKernels.affineBackward(dY, xhat, rows, l, null, dB, add));
+            x.writeGrad((dX, add) -> LayerNormKernels.backward(dY, xhat, invStd, W, rows, l, dX, add));
         }, x, weight, bias);
     }
 

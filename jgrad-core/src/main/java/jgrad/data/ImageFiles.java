@@ -2,6 +2,7 @@ package jgrad.data;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import javax.imageio.stream.ImageInputStream;
  * pixels with a dark border passes unchanged, so a Fashion-MNIST image written as PNG reads back
  * bit for bit. A file that is not a readable image, declares a size of zero or more than
  * {@value #MAX_PIXELS} pixels, or fails to decode is an {@link IOException} naming the file.
+ * {@link #readChannels} reads training images: one or three channels, stretched, none of these heuristics.
  * <pre>{@code
  * ImageFiles.Image im = ImageFiles.read(Path.of("shirt.jpg"), 28, 28);
  * im.pixels();   // 784 bytes, light shirt on black
@@ -97,6 +99,77 @@ public final class ImageFiles {
         return new Image(out, rows, cols, w, h, invert, describe(grey, w, h, rows, cols, invert, borderMean, centreMean));
     }
 
+    /**
+     * A picture as a uint8 tensor {@code [channels, rows, cols]} (channel-major, each channel row-major).
+     *
+     * @param sourceWidth  the file's width in pixels, before resizing
+     * @param sourceHeight the file's height in pixels, before resizing
+     */
+    public record Pixels(byte[] chw, int channels, int rows, int cols, int sourceWidth, int sourceHeight) {}
+
+    /**
+     * Reads {@code file} as {@code channels} channels stretched to {@code rows × cols}, as
+     * torchvision's {@code ImageFolder} loader followed by {@code Resize((rows, cols))} and
+     * {@code PILToTensor} (but resampled by area averaging, as {@link #read} does, rather than
+     * bilinearly), with none of {@code read}'s Fashion-MNIST heuristics (no inversion, no padding):
+     * <pre>
+     *   channels 1: v (grey files, scaled to 0..255)  or  0.299·R + 0.587·G + 0.114·B (colour: ITU-R 601 luma)
+     *   channels 3: R, G, B (a grey file gives R = G = B = v, as PIL's convert("RGB"))
+     *   channels 0: the file's own, 1 for a grey file without alpha (or a palette of opaque greys), else 3
+     *   transparent pixels are composited over white; out[c][i][j] = round(Σ overlap · v) over the source area
+     *   that output pixel (i, j) covers (rows = cols = 0: the file's own size, values unchanged)
+     * </pre>
+     * A grey PNG of exactly {@code rows × cols} reads back bit for bit.
+     * <pre>{@code
+     * ImageFiles.Pixels p = ImageFiles.readChannels(Path.of("cat.jpg"), 3, 32, 32);
+     * p.chw();   // 3 × 32 × 32 bytes: the red plane, then green, then blue
+     * }</pre>
+     *
+     * @param channels 1 (grey), 3 (RGB) or 0 (as the file is)
+     * @param rows     output height, or 0 (with {@code cols} 0) for the file's own size
+     * @param cols     output width, or 0 (with {@code rows} 0) for the file's own size
+     * @throws IOException naming the file when it is not a readable image
+     */
+    public static Pixels readChannels(Path file, int channels, int rows, int cols) throws IOException {
+        if (channels != 0 && channels != 1 && channels != 3) throw new IllegalArgumentException("channels must be 1, 3 or 0 (as the file is): " + channels);
+        if (rows < 0 || cols < 0 || (rows == 0) != (cols == 0))
+            throw new IllegalArgumentException("an image size must be positive, or 0×0 for the file's own: " + rows + "×" + cols);
+        BufferedImage img = decode(file);
+        int w = img.getWidth(), h = img.getHeight();
+        boolean grey = isGrey(img);
+        int c = channels != 0 ? channels : grey || greyPalette(img) ? 1 : 3, outRows = rows == 0 ? h : rows, outCols = cols == 0 ? w : cols;
+        // stretching: the whole source maps onto the output, so every cell is fully covered (no padding)
+        Weights wx = Weights.of(w, outCols, 0, w), wy = Weights.of(h, outRows, 0, h);
+        double[] across = new double[c * h * outCols]; // [channel][source row][output column]: the horizontal resize
+        float[] row = new float[w];
+        int[] argb = new int[w];
+        for (int y = 0; y < h; y++) {
+            if (c == 1 || grey) {
+                greyRow(img, grey, y, row, argb);
+                for (int ch = 0; ch < c; ch++) wx.apply(row, across, (ch * h + y) * outCols);
+                continue;
+            }
+            img.getRGB(0, y, w, 1, argb, 0, w);
+            for (int ch = 0; ch < 3; ch++) {
+                int shift = 16 - 8 * ch;
+                for (int x = 0; x < w; x++) {
+                    int p = argb[x], a = p >>> 24;
+                    row[x] = ((p >> shift & 0xff) * a + 255f * (255 - a)) / 255f; // over white, as greyRow
+                }
+                wx.apply(row, across, (ch * h + y) * outCols);
+            }
+        }
+        byte[] out = new byte[c * outRows * outCols];
+        for (int ch = 0; ch < c; ch++)
+            for (int i = 0; i < outRows; i++)
+                for (int j = 0; j < outCols; j++) {
+                    double v = 0;
+                    for (int k = wy.start[i]; k < wy.end[i]; k++) v += wy.weight[k] * across[(ch * h + wy.index[k]) * outCols + j];
+                    out[(ch * outRows + i) * outCols + j] = (byte) Math.clamp(Math.round(v), 0, 255);
+                }
+        return new Pixels(out, c, outRows, outCols, w, h);
+    }
+
     private static String describe(boolean grey, int w, int h, int rows, int cols, boolean invert, double border, double centre) {
         List<String> steps = new ArrayList<>();
         if (!grey) steps.add("colour → grey");
@@ -146,6 +219,16 @@ public final class ImageFiles {
     /** True for a grey file without alpha, whose samples are read as they are (a colour conversion would apply a gamma). */
     private static boolean isGrey(BufferedImage img) {
         return img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY && img.getRaster().getNumBands() == 1;
+    }
+
+    /** A palette image whose colours are all opaque greys, as a grey picture saved as GIF or BMP is. */
+    private static boolean greyPalette(BufferedImage img) {
+        if (!(img.getColorModel() instanceof IndexColorModel palette)) return false;
+        for (int i = 0; i < palette.getMapSize(); i++) {
+            int p = palette.getRGB(i);
+            if (p >>> 24 != 255 || (p >> 16 & 0xff) != (p & 0xff) || (p >> 8 & 0xff) != (p & 0xff)) return false;
+        }
+        return true;
     }
 
     private static void greyRow(BufferedImage img, boolean grey, int y, float[] row, int[] argb) {

@@ -3,6 +3,8 @@ package jgrad.data;
 import java.util.Arrays;
 import java.util.List;
 
+import jgrad.tensor.Shapes;
+
 /**
  * torchvision's {@code ToTensor}, {@code Normalize} and {@code Compose}, as {@link Transform}s,
  * for any number of channels. The notebook's
@@ -132,5 +134,72 @@ public final class Transforms {
 
     public static Transform compose(Transform... steps) {
         return new Compose(List.of(steps));
+    }
+
+    /**
+     * The {@link Normalize} that standardises {@code train}'s values per channel (dimension 0 of a
+     * sample: a table's feature, an image's colour), fitted as sklearn's {@code StandardScaler}:
+     * over the N values of channel c (every sample, every position),
+     * <pre>
+     *   mean[c] = Σ v / N        std[c] = √(Σ (v - mean[c])² / N)       (population std, two passes, in double)
+     * </pre>
+     * and {@code std[c] = 1} for a constant channel, one whose variance is within the two-pass
+     * algorithm's rounding error of 0 ({@code var ≤ N·ε·var + (N·mean·ε)²}, ε = 2⁻⁵², sklearn's test),
+     * so that it maps to {@code v - mean} rather than to noise divided by nearly nothing.
+     *
+     * <p>The values are the ones a {@link DataLoader} gives by default: a table's raw numbers, an
+     * image's {@code ToTensor}'d pixels in [0, 1]. Fit on the training split only, and apply the
+     * result to both splits:
+     * <pre>{@code
+     * Transform rows = Transforms.fitNormalize(split.train());                                  // tables
+     * Transform pixels = Transforms.compose(Transforms.toTensor(), Transforms.fitNormalize(train));  // images: --normalize auto
+     * }</pre>
+     */
+    public static Normalize fitNormalize(Dataset train) {
+        int channels = train.sampleShape()[0];
+        double[] sum = new double[channels], squares = new double[channels];
+        long perChannel = (long) train.size() * (Shapes.numel(train.sampleShape()) / channels);
+        if (perChannel == 0) throw new IllegalArgumentException(train.name() + ": no samples to fit a Normalize on");
+        double[] mean = new double[channels];
+        if (train instanceof ImageDataset images) {
+            // a histogram per channel: the transform of a pixel depends only on its value
+            long[][] counts = new long[channels][256];
+            int plane = images.rows() * images.cols();
+            byte[] px = images.pixels;
+            for (int i = 0; i < px.length; i++) counts[(i / plane) % channels][px[i] & 0xFF]++;
+            Transform toTensor = toTensor();
+            for (int c = 0; c < channels; c++) {
+                for (int v = 0; v < 256; v++) sum[c] += counts[c][v] * (double) toTensor.apply(c, v);
+                mean[c] = sum[c] / perChannel;
+                for (int v = 0; v < 256; v++) {
+                    double d = toTensor.apply(c, v) - mean[c];
+                    squares[c] += counts[c][v] * d * d;
+                }
+            }
+        } else {
+            TensorDataset rows = (TensorDataset) train;
+            int m = Shapes.numel(rows.sampleShape()), plane = m / channels;
+            float[] x = new float[m];
+            for (int i = 0; i < rows.size(); i++) {
+                rows.sample(i, x, 0);
+                for (int j = 0; j < m; j++) sum[j / plane] += x[j];
+            }
+            for (int c = 0; c < channels; c++) mean[c] = sum[c] / perChannel;
+            for (int i = 0; i < rows.size(); i++) {
+                rows.sample(i, x, 0);
+                for (int j = 0; j < m; j++) {
+                    double d = x[j] - mean[j / plane];
+                    squares[j / plane] += d * d;
+                }
+            }
+        }
+        float[] mu = new float[channels], sigma = new float[channels];
+        double eps = Math.ulp(1.0);
+        for (int c = 0; c < channels; c++) {
+            double var = squares[c] / perChannel, bound = perChannel * eps * var + Math.pow(perChannel * mean[c] * eps, 2);
+            mu[c] = (float) mean[c];
+            sigma[c] = var <= bound || (float) Math.sqrt(var) == 0 ? 1 : (float) Math.sqrt(var);
+        }
+        return new Normalize(mu, sigma);
     }
 }

@@ -66,20 +66,19 @@ public final class PoolKernels {
                         + Arrays.toString(new int[]{n, c, h, w}));
             if ((long) n * c * h * w > Integer.MAX_VALUE || h + 2L * padH > Integer.MAX_VALUE || w + 2L * padW > Integer.MAX_VALUE)
                 throw new IllegalArgumentException("pooling input " + Arrays.toString(new int[]{n, c, h, w}) + " has more than 2^31-1 elements");
-            long ho = Math.floorDiv(h + 2L * padH - dilH * (kH - 1L) - 1, strideH) + 1;
-            long wo = Math.floorDiv(w + 2L * padW - dilW * (kW - 1L) - 1, strideW) + 1;
+            long ho = Shapes.windowOutput(h, kH, strideH, padH, dilH), wo = Shapes.windowOutput(w, kW, strideW, padW, dilW);
             if (ho < 1 || wo < 1)
                 throw new IllegalArgumentException("Given input size: (" + c + "x" + h + "x" + w + "). Calculated output size: ("
                         + c + "x" + ho + "x" + wo + "). Output size is too small");
         }
 
-        /** Output height, floor((H + 2·pH − dH·(kH − 1) − 1) / sH) + 1, at least 1 here. */
+        /** Output height, {@link Shapes#windowOutput}, at least 1 here. */
         public int ho() {
-            return (h + 2 * padH - dilH * (kH - 1) - 1) / strideH + 1;
+            return (int) Shapes.windowOutput(h, kH, strideH, padH, dilH);
         }
 
         public int wo() {
-            return (w + 2 * padW - dilW * (kW - 1) - 1) / strideW + 1;
+            return (int) Shapes.windowOutput(w, kW, strideW, padW, dilW);
         }
 
         public int inputSize() {

@@ -64,7 +64,7 @@ class PredictorTest {
         Rng.manualSeed(4);
         Net net = new Net();
         Path f = dir.resolve("simple.safetensors");
-        SafeTensors.save(net.stateDict(), Predictor.metadata(Preset.SIMPLE.spec(FashionMNIST.SHAPE, 10).toString(), FashionMNIST.SHAPE, TEN, "0.1.0"), f);
+        SafeTensors.save(net.stateDict(), Predictor.metadata(Preset.SIMPLE.spec(FashionMNIST.SHAPE, 10).resolved(), FashionMNIST.SHAPE, TEN, "0.1.0"), f);
         Predictor p = Predictor.load(f);
         byte[] x = pixels(2);
         float[] expected = probabilities(net, x), actual = p.probabilities(x);
