@@ -87,7 +87,7 @@ class SparkCliTest {
         Matcher m = Pattern.compile("Accuracy on test set: ([0-9.]+)%").matcher(out);
         assertTrue(m.find() && Double.parseDouble(m.group(1)) > 80, out);
         String html = Files.readString(report.resolve("index.html"));
-        assertTrue(html.contains("<th>arch</th><td>" + arch + "</td>") && html.contains("<th>network</th>"), html);
+        assertTrue(html.contains("<th>" + jgrad.app.Setting.ARCH.title + "</th><td>" + arch + "</td>") && html.contains("<th>network</th>"), html);
         assertTrue(Files.isRegularFile(report.resolve("misclassified.png")), "the test images are images: the page has a place for the misclassified");
         // every epoch scored on both sets, for the report's curves: the training set by the workers
         for (int e = 1; e <= 3; e++)
