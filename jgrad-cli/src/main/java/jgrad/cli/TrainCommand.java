@@ -103,7 +103,7 @@ public class TrainCommand implements Callable<Integer> {
             Preset fit = Sources.defaultPreset(data);
             if (fit != s.preset()) {
                 s = settings(fit);
-                chose = " (" + fit.id() + ", the default for " + (data.train().sampleShape().length == 1 ? "a table" : "images") + ")";
+                chose = ", the default for " + (data.train().sampleShape().length == 1 ? "a table" : "images");
             }
         }
         // data[0] is null when the training set lives elsewhere (Spark reads its shards from Parquet)
@@ -120,7 +120,7 @@ public class TrainCommand implements Callable<Integer> {
         }
         if (seeds != null) return seeds(s, data, out, err);
         boolean fashion = data.kind().equals("fashion-mnist");
-        if (!fashion) out.println("Data " + Sources.describe(data) + "; " + prepared.task().id() + ", normalised by " + prepared.transform());
+        if (!fashion) out.println("Data " + Sources.describe(data) + "; " + prepared.task().id() + ", inputs " + describe(prepared.transform()));
         out.printf(Locale.ROOT, "Training %s%s: %s (%,d parameters); %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
                 s.arch() != null ? "--arch" : s.preset().id() + (s.preset().fromNotebook() ? " (notebook " + s.preset().exercise + ")" : ""),
                 chose, network.resolved(), network.parameterCount(), s.optimizer(), Setting.LR.shown(s.lr()),
@@ -177,6 +177,13 @@ public class TrainCommand implements Callable<Integer> {
                 c.mean(), c.std(), c.mean() - c.half(), c.mean() + c.half());
         out.println("(std with n-1; 95% CI from Student's t with n-1 degrees of freedom)");
         return 0;
+    }
+
+    /** A transform as the run's first lines say it: fitted statistics are summarised, not listed. */
+    static String describe(jgrad.data.Transform t) {
+        String text = t.toString();
+        return t.channels() > 3 ? text.replaceAll("Normalize\\(mean=\\[[^]]*], std=\\[[^]]*]\\)", "Normalize(each of the " + t.channels()
+                + " columns' mean and std over the training set)") : text;
     }
 
     /** The training and test sets, as {@code s} and the data options say. */

@@ -16,7 +16,6 @@ import jgrad.data.DataSource;
 import jgrad.data.Dataset;
 import jgrad.data.FashionMNIST;
 import jgrad.data.ImageDataset;
-import jgrad.data.Statistics;
 import jgrad.data.Task;
 import jgrad.data.TensorDataset;
 import jgrad.data.Transform;
@@ -130,9 +129,14 @@ public final class Run {
         Transform transform = transform(s, train);
         float[] mean = null, std = null;
         if (task == Task.REGRESS) {
-            float[][] ms = Statistics.targetMeanStd(train);
-            mean = ms[0];
-            std = ms[1];
+            // the targets' statistics as the inputs', StandardScaler's: a table of the targets alone
+            TensorDataset t = (TensorDataset) train;
+            float[] y = new float[t.size() * t.targetWidth()];
+            for (int i = 0; i < t.size(); i++) t.target(i, y, i * t.targetWidth());
+            Transforms.Normalize n = Transforms.fitNormalize(TensorDataset.of("targets", y, new int[]{t.targetWidth()}, y, t.targetWidth(),
+                    List.of(), Task.REGRESS));
+            mean = n.mean();
+            std = n.std();
             train = standardised((TensorDataset) train, mean, std);
             if (test != null) test = standardised((TensorDataset) test, mean, std);
         }
@@ -147,8 +151,7 @@ public final class Run {
             case "none" -> images ? Transforms.toTensor() : Transforms.compose();
             case "default", "auto" -> {
                 if (images && how.equals("default")) yield TRANSFORM;
-                float[][] ms = Statistics.channelMeanStd(train);
-                Transform n = Transforms.normalize(ms[0], ms[1]);
+                Transform n = Transforms.fitNormalize(train);
                 yield images ? Transforms.compose(Transforms.toTensor(), n) : n;
             }
             default -> throw new IllegalArgumentException("--normalize must be default, auto or none, got '" + how + "'");

@@ -25,7 +25,7 @@ public enum Setting {
             "What to train on: fashion-mnist (default), mnist, cifar10, a folder of images by class (ROOT/<class>/*.png), or a CSV table (.csv, .csv.gz)."),
     TASK("task", "task", "--task", "TASK", Kind.TASK, p -> null,
             "classify, binary or regress (default: from the target: classes, or real values)."),
-    TEST_SPLIT("test split", "testSplit", "--test-split", "F", Kind.FRACTION, p -> 0.2f,
+    TEST_SPLIT("test split", "testSplit", "--test-split", "F", Kind.FRACTION, p -> 0.2,
             "Without a test set, hold out this seeded fraction of the data for testing (default: 0.2)."),
     CHANNELS("channels", "channels", "--channels", "C", Kind.CHANNELS, p -> 0, "Image folders: read images as 1 (grey) or 3 (RGB) channels (default: 3 if any is in colour)."),
     IMAGE_SIZE("image size", "imageSize", "--image-size", "H[xW]", Kind.TEXT, p -> null, "Image folders: resize every image to H×W by area averaging (default: their own size, which must agree)."),
@@ -129,7 +129,9 @@ public enum Setting {
                     case OPTIMIZER -> s;
                     case POSITIVE, COUNT, CHANNELS -> Integer.parseInt(s);
                     case LONG -> Long.parseLong(s);
-                    case RATE, NON_NEGATIVE, FRACTION -> Float.parseFloat(s);
+                    case RATE, NON_NEGATIVE -> Float.parseFloat(s);
+                    // a double, so that 0.2 of 150 rows is 30, not ⌈30.0000004⌉ = 31
+                    case FRACTION -> Double.parseDouble(s);
                 };
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + s + "' is not " + (this == LONG || this == POSITIVE || this == COUNT || this == CHANNELS
@@ -144,7 +146,7 @@ public enum Setting {
                 case CHANNELS -> (Integer) v == 0 || (Integer) v == 1 || (Integer) v == 3 ? null : "must be 1 or 3, got " + v;
                 case RATE -> Float.isFinite((Float) v) && (Float) v > 0 ? null : "must be a finite positive number, got " + v;
                 case NON_NEGATIVE -> Float.isFinite((Float) v) && (Float) v >= 0 ? null : "must be a finite number ≥ 0, got " + v;
-                case FRACTION -> (Float) v > 0 && (Float) v < 1 ? null : "must be a fraction between 0 and 1, got " + v;
+                case FRACTION -> (Double) v > 0 && (Double) v < 1 ? null : "must be a fraction between 0 and 1, got " + v;
                 case OPTIMIZER -> Optimizers.NAMES.contains((String) v) ? null : "must be one of " + Optimizers.NAMES + ", got '" + v + "'";
                 default -> null;
             };
@@ -161,7 +163,7 @@ public enum Setting {
         String shown(Object v) {
             return switch (this) {
                 case PRESET -> ((Preset) v).id();
-                case RATE, NON_NEGATIVE, FRACTION -> new BigDecimal(Float.toString((Float) v)).stripTrailingZeros().toPlainString();
+                case RATE, NON_NEGATIVE -> new BigDecimal(Float.toString((Float) v)).stripTrailingZeros().toPlainString();
                 default -> text(v);
             };
         }

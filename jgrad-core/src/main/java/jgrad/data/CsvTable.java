@@ -229,6 +229,65 @@ public final class CsvTable {
         }
     }
 
+    /**
+     * The names of the feature columns {@link #read} takes from {@code file} (the header without the
+     * target column, in file order), or null when {@code o} says it has no header.
+     */
+    public static List<String> featureNames(Path file, Options o) throws IOException {
+        if (!o.header()) return null;
+        String sep = o.delimiter() != null ? o.delimiter() : detect(file, o.skipRows());
+        try (Rows rows = new Rows(file, sep)) {
+            rows.skip(o.skipRows());
+            Row h = rows.next();
+            if (h == null) throw new CsvFormatException(file, "no header row" + skipped(o));
+            int t = targetColumn(file, o, h.values(), h.values().length);
+            List<String> names = new ArrayList<>(Arrays.asList(h.values()));
+            names.remove(t);
+            return List.copyOf(names);
+        }
+    }
+
+    /**
+     * Rows of numbers to predict from, every column a feature: the header (null without one), the
+     * values and each row's line. The same errors as {@link #read}: a missing or non-numeric value
+     * names the file, the line and the column.
+     */
+    public record Numbers(List<String> header, float[][] values, long[] lines) {}
+
+    /** {@code file}'s rows as {@link Numbers}, read with {@code o}'s header, skipped rows and delimiter (its target is ignored). */
+    public static Numbers readRows(Path file, Options o) throws IOException {
+        String sep = o.delimiter() != null ? o.delimiter() : detect(file, o.skipRows());
+        try (Rows rows = new Rows(file, sep)) {
+            rows.skip(o.skipRows());
+            String[] header = null;
+            if (o.header()) {
+                Row h = rows.next();
+                if (h == null) throw new CsvFormatException(file, "no header row" + skipped(o));
+                header = h.values();
+            }
+            List<float[]> out = new ArrayList<>();
+            List<Long> lines = new ArrayList<>();
+            int width = header != null ? header.length : -1;
+            for (Row r = rows.next(); r != null; r = rows.next()) {
+                String[] v = r.values();
+                if (width < 0) width = v.length;
+                if (v.length != width)
+                    throw new CsvFormatException(file, r.line(), -1, null, v.length + (v.length == 1 ? " value" : " values") + ", but "
+                            + (header != null ? "the header has " : "the first row has ") + width, null);
+                float[] x = new float[width];
+                for (int j = 0; j < width; j++) {
+                    double d = number(v[j]);
+                    if (!Double.isFinite((float) d)) throw badNumber(file, r.line(), j, header, v[j], "features must be numbers");
+                    x[j] = (float) d;
+                }
+                out.add(x);
+                lines.add(r.line());
+            }
+            if (out.isEmpty()) throw new CsvFormatException(file, "no data rows" + skipped(o));
+            return new Numbers(header == null ? null : List.of(header), out.toArray(float[][]::new), lines.stream().mapToLong(Long::longValue).toArray());
+        }
+    }
+
     private static String skipped(Options o) {
         return o.skipRows() > 0 ? " after skipping " + o.skipRows() + (o.skipRows() == 1 ? " row" : " rows") : "";
     }
