@@ -29,7 +29,7 @@ final class ParquetCommand implements Callable<Integer> {
     @Option(names = "--spark", paramLabel = "MASTER", defaultValue = "local[2]", description = "Spark master (default: ${DEFAULT-VALUE}).")
     String master;
     @Option(names = "--data", paramLabel = "SOURCE", defaultValue = "fashion-mnist",
-            description = "The images to write, as jgrad train --data names them (default: ${DEFAULT-VALUE}).")
+            description = "The images to write, as jgrad train --data names them, read with that source's default options (default: ${DEFAULT-VALUE}).")
     String data;
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the dataset's files (searched first).")
     Path dataDir;
