@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * A test image the model got wrong: {@code predicted = argmax softmax(logits) ≠ label}, with
- * {@code probability = softmax(logits)[predicted]}, the confidence of the wrong answer.
+ * {@code probability = softmax(logits)[predicted]}, the confidence of the wrong answer (for a binary
+ * model with one logit z: {@code predicted = [σ(z) > 0.5]}, {@code probability} σ(z) or 1 − σ(z)).
  *
  * @param index    the image's index in its dataset
  * @param channels 1 (grey) or 3 (RGB)

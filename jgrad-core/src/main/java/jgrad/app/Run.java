@@ -408,7 +408,16 @@ public final class Run {
 
     /** A fresh network of {@code s} for {@code data}, its weights drawn from the global generator: the preset's, or {@code s.arch()}'s. */
     public static Module model(Settings s, Data data) {
-        return s.arch() == null ? s.preset().model(data.inputShape(), data.outputs()) : spec(s, data).build(Rng.global());
+        return model(s, data.inputShape(), data.outputs());
+    }
+
+    /**
+     * A fresh network of {@code s} for samples of {@code inputShape} and {@code outputs} outputs (what
+     * {@link #prepare} gives as {@link Data#inputShape} and {@link Data#outputs}), e.g. on a worker that
+     * holds the settings but not the data; weights from the global generator.
+     */
+    public static Module model(Settings s, int[] inputShape, int outputs) {
+        return s.arch() == null ? s.preset().model(inputShape, outputs) : Spec.parse(s.arch(), inputShape, outputs).build(Rng.global());
     }
 
     /** A fresh network of {@code s} for Fashion-MNIST, its weights drawn from the global generator. */

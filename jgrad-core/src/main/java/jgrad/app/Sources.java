@@ -150,15 +150,17 @@ public final class Sources {
      */
     public static Preset defaultPreset(Loaded data) {
         if (data.kind().equals("fashion-mnist")) return Preset.SIMPLE;
-        return data.train().sampleShape().length == 1 ? Preset.MLP : Preset.CNN;
+        // the training set may live elsewhere (Spark's Parquet shards): the test set has its shape
+        return (data.train() != null ? data.train() : data.test()).sampleShape().length == 1 ? Preset.MLP : Preset.CNN;
     }
 
     /** For the run's first line: "iris.csv: 120 training and 30 test samples of [4], 3 classes". */
     public static String describe(Loaded d) {
-        Dataset t = d.train();
+        Dataset t = d.train() != null ? d.train() : d.test();
         String target = t instanceof TensorDataset && t.classNames().isEmpty()
                 ? t.targetWidth() + (t.targetWidth() == 1 ? " real target" : " real targets") : t.classNames().size() + " classes";
-        return String.format(java.util.Locale.ROOT, "%s: %,d training and %,d test samples of %s, %s", t.name(), t.size(),
+        String training = d.train() != null ? String.format(java.util.Locale.ROOT, "%,d training", d.train().size()) : "training elsewhere";
+        return String.format(java.util.Locale.ROOT, "%s: %s and %,d test samples of %s, %s", t.name(), training,
                 d.test() == null ? 0 : d.test().size(), jgrad.tensor.Shapes.str(t.sampleShape()), target);
     }
 }

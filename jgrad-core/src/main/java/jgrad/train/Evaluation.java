@@ -148,8 +148,12 @@ public record Evaluation(Task task, long samples, long correct, double meanLoss,
                 values == 0 ? Double.NaN : absSum / values, n == 0 ? Double.NaN : r2, scores.toArray(), truth.toArray());
     }
 
-    /** The area under the ROC curve: Mann–Whitney's U over the positives' ranks, ties sharing their mean rank. */
-    static double auc(float[] score, float[] label) {
+    /**
+     * The area under the ROC curve of scores {@code score} for 0/1 labels {@code label}: Mann–Whitney's
+     * U over the positives' ranks, ties sharing their mean rank (sklearn's {@code roc_auc_score});
+     * NaN without both a positive and a negative.
+     */
+    public static double auc(float[] score, float[] label) {
         int n = score.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
