@@ -7,11 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +27,7 @@ import java.util.zip.CRC32;
 import jgrad.autograd.Tensor;
 import jgrad.nn.Dropout;
 import jgrad.nn.Module;
+import jgrad.io.AtomicFile;
 import jgrad.nn.SafeTensors;
 import jgrad.optim.LRScheduler;
 import jgrad.optim.Optimizer;
@@ -165,22 +164,15 @@ public record Checkpoint(Map<String, String> run, Map<String, Tensor> model, Map
             meta.put("history." + e.epoch(), e.meanLoss() + " " + e.seconds() + " " + e.samples());
         meta.put("crc32", checksum(meta, tensors));
 
-        Files.createDirectories(dir);
         Path file = dir.resolve(name(p.steps()));
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
         try {
-            SafeTensors.save(tensors, meta, tmp); // complete and forced to disk when it returns
-            if (WRITES.incrementAndGet() == Integer.getInteger("jgrad.checkpoint.crash", 0)) Runtime.getRuntime().halt(137);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.stage(file, dir.resolve(file.getFileName() + ".tmp"), tmp -> {
+                SafeTensors.save(tensors, meta, tmp);
+                if (WRITES.incrementAndGet() == Integer.getInteger("jgrad.checkpoint.crash", 0)) Runtime.getRuntime().halt(137);
+            });
         } catch (IOException e) {
-            Files.deleteIfExists(tmp);
             throw new IOException("cannot write checkpoint " + file + ": " + reason(e) + " (the checkpoints before it are kept)", e);
         }
-        forceDirectory(dir);
         // the new one is on disk under its name: only now may the others go. The one before it stays; any named
         // later is a stray or of a future this run abandoned when it resumed from an earlier one, and would be
         // taken for the newest by a later --resume
@@ -209,15 +201,6 @@ public record Checkpoint(Map<String, String> run, Map<String, Tensor> model, Map
             case FileSystemException f when f.getReason() != null -> f.getReason();
             default -> e.getMessage() != null ? e.getMessage() : e.toString();
         };
-    }
-
-    /** Makes the rename durable; a platform that cannot open a directory (Windows) still has an atomic rename. */
-    private static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
-            // nothing more can be done there; see above
-        }
     }
 
     /** The directories this JVM holds the lock of (a second FileChannel on the lock file could release it: POSIX locks are per process). */

@@ -1,11 +1,8 @@
 package jgrad.spark;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +28,7 @@ import org.apache.spark.storage.StorageLevel;
 
 import jgrad.data.FashionMNIST;
 import jgrad.data.ImageDataset;
+import jgrad.io.AtomicFile;
 import scala.Tuple2;
 import scala.Tuple3;
 
@@ -263,22 +261,7 @@ public final class Shards {
     public static void writeParquet(Dataset<Row> df, Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
         if (Files.exists(abs)) throw new IOException(dir + " already exists: remove it or choose another directory");
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp");
-        try {
-            df.coalesce(1).write().mode("overwrite").parquet(tmp.toString());
-            try (Stream<Path> files = Files.walk(tmp)) {
-                for (Path f : files.filter(Files::isRegularFile).toList())
-                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                        ch.force(true);
-                    }
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            if (Files.exists(tmp)) try (Stream<Path> files = Files.walk(tmp)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-            }
-        }
+        AtomicFile.stageDirectory(abs, tmp -> df.coalesce(1).write().mode("overwrite").parquet(tmp.toString()));
     }
 
     private static void checkSchema(StructType schema, String source) {
