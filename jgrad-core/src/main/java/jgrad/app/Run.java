@@ -357,8 +357,10 @@ public final class Run {
      * @throws IllegalArgumentException saying what disagrees
      */
     public static Settings resumable(Checkpoint c, int trainSize) {
+        String epochs = c.run().get(Setting.EPOCHS.key);
+        if (epochs != null && epochs.matches("-?[0-9]{1,9}") && Integer.parseInt(epochs) < 1)
+            throw new IllegalArgumentException("its run has " + epochs + " epochs; a checkpoint is of a run of at least one");
         Settings s = settings(c);
-        if (s.epochs() < 1) throw new IllegalArgumentException("its run has " + s.epochs() + " epochs; a checkpoint is of a run of at least one");
         Trainer.Position p = c.position();
         if (p.epoch() > s.epochs() + 1 || p.epoch() == s.epochs() + 1 && p.step() > 0)
             throw new IllegalArgumentException("its position, epoch " + p.epoch() + " step " + p.step() + ", is beyond the run's " + s.epochs() + " epochs");
@@ -386,7 +388,12 @@ public final class Run {
         Rng.State global = Rng.global().state();
         try {
             int[] input = Arrays.stream(c.run().get("input").split(",")).mapToInt(Integer::parseInt).toArray();
-            Module model = Spec.parse(c.run().get("spec"), input).build(Rng.global());
+            Spec stored = Spec.parse(c.run().get("spec"), input);
+            int outputs = stored.outputShape()[0];
+            String mine = (s.arch() == null ? s.preset().spec(input, outputs) : Spec.parse(s.arch(), input, outputs)).resolved();
+            if (!mine.equals(stored.resolved()))
+                throw new IllegalArgumentException("its network \"" + stored.resolved() + "\" is not the one its settings describe, \"" + mine + "\"");
+            Module model = model(s, input, outputs);
             var shapes = new LinkedHashMap<String, String>();
             model.stateDict().forEach((k, t) -> shapes.put(k, Arrays.toString(t.shape())));
             var saved = new LinkedHashMap<String, String>();
