@@ -57,13 +57,21 @@ public final class SklearnData {
      * by line into {@code dir/diabetes.csv.gz} (whitespace-separated too, to read with the delimiter detected).
      */
     public static TensorDataset diabetes(Path dir) throws IOException {
+        return CsvTable.read(diabetesTable(dir), CsvTable.Options.DEFAULT.noHeader());
+    }
+
+    /**
+     * The joined diabetes table that {@link #diabetes} reads, {@code dir/diabetes.csv.gz}: 442 lines of
+     * 10 features and the target, whitespace-separated, without a header (for {@code jgrad train --data FILE --no-header}).
+     */
+    public static Path diabetesTable(Path dir) throws IOException {
         List<String> x = gunzipLines(dir().resolve("diabetes_data_raw.csv.gz")), y = gunzipLines(dir().resolve("diabetes_target.csv.gz"));
         if (x.size() != y.size()) throw new IOException("diabetes: " + x.size() + " feature rows but " + y.size() + " targets");
         Path joined = dir.resolve("diabetes.csv.gz");
         try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(joined)); var p = new PrintStream(o, false, StandardCharsets.UTF_8)) {
             for (int i = 0; i < x.size(); i++) p.print(x.get(i) + " " + y.get(i) + "\n");
         }
-        return CsvTable.read(joined, CsvTable.Options.DEFAULT.noHeader());
+        return joined;
     }
 
     private static List<String> gunzipLines(Path file) throws IOException {
