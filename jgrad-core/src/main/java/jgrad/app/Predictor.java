@@ -195,7 +195,7 @@ public final class Predictor {
         }
         // a network far larger than the file's tensors is refused before it is built; a near miss is built and loadStateDict names the keys
         long present = c.tensors().values().stream().mapToLong(Tensor::numel).sum(), allowed = 2 * present + (1 << 18);
-        long needed = stateSize(text, shape, allowed);
+        long needed = spec.parameterCount(); // from the spec's shape inference: nothing is built to count it
         if (needed > allowed)
             throw new IOException(file + ": its spec \"" + text + "\" for inputs " + Arrays.toString(shape) + " makes a network of more than "
                     + needed + " weights and buffers, but the file holds " + present);
@@ -247,39 +247,6 @@ public final class Predictor {
         if (bytes > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()))
             throw new IOException(file + ": a network of " + (bytes >> 20) + " MB of tensors is too large to build in " + (rt.maxMemory() >> 20)
                     + " MB of heap: give Java more heap, e.g. JGRAD_JAVA_OPTS=-Xmx" + (2 * (bytes >> 30) + 2) + "g");
-    }
-
-    /**
-     * The elements of the state dict of {@code text}'s network for inputs {@code shape}, counted
-     * layer by layer (layers are separated by commas) without building a large one, and no further
-     * once past {@code limit}: a layer's state is affine in the first dimension of the shape that
-     * reaches it (features for a linear layer, channels for convolution and batch norm), so two
-     * builds for a first dimension of 1 and 2 give its size for any; a layer that cannot be built
-     * so (grouped convolution) is built for its real input.
-     */
-    static long stateSize(String text, int[] shape, long limit) {
-        String[] layers = text.split(",");
-        long total = 0;
-        int[] in = shape;
-        for (int k = 0; k < layers.length && total <= limit; k++) {
-            long size;
-            try {
-                int[] one = in.clone(), two = in.clone();
-                one[0] = 1;
-                two[0] = 2;
-                long a = elements(layers[k], one), b = elements(layers[k], two);
-                size = a + (b - a) * (in[0] - 1);
-            } catch (IllegalArgumentException e) {
-                size = elements(layers[k], in);
-            }
-            total += size;
-            in = Spec.parse(String.join(",", Arrays.copyOf(layers, k + 1)), shape).outputShape();
-        }
-        return total;
-    }
-
-    private static long elements(String layer, int[] in) {
-        return Spec.parse(layer, in).build(new Rng(0)).stateDict().values().stream().mapToLong(Tensor::numel).sum();
     }
 
     private static int[] inputShape(Path file, String s) throws IOException {
