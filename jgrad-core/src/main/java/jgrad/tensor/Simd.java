@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The one switch for the Vector API kernels and the vector shape they use. Every kernel with a
  * {@code jdk.incubator.vector} body has a scalar twin computing the same values;
  * {@code -Djgrad.simd=false} runs the twins everywhere (the test suite runs the engine's tests a
- * second time that way). {@code -Djgrad.simd.bits=256} (or 128) makes the kernels use narrower
- * vectors than the CPU's widest, so that an AVX-512 machine runs and tests the code path of an AVX2
- * one (the test suite runs the kernel tests a third time that way).
+ * second time that way). {@code -Djgrad.simd.bits=256} (or 128) caps the vectors' width, so that an
+ * AVX-512 machine runs and tests the code path of an AVX2 one (the test suite runs the kernel tests
+ * a third time that way); a cap at or above the CPU's widest changes nothing. The kernels' results
+ * do not depend on the width.
  */
 public final class Simd {
     /** True unless {@code -Djgrad.simd=false} turned the Vector API kernels off. */
@@ -35,7 +36,7 @@ public final class Simd {
         return ENABLED ? S.loopBound(n) : 0;
     }
 
-    /** The preferred species, or the narrower one {@code bits} names (128, 256 or 512, at most the CPU's width). */
+    /** The preferred species, or the narrower one {@code bits} caps it at (128, 256 or 512). */
     static VectorSpecies<Float> species(String bits) {
         VectorSpecies<Float> widest = FloatVector.SPECIES_PREFERRED;
         if (bits == null || bits.isBlank()) return widest;
@@ -45,9 +46,8 @@ public final class Simd {
         } catch (NumberFormatException e) {
             b = -1;
         }
-        if ((b != 128 && b != 256 && b != 512) || b > widest.vectorBitSize())
-            throw new IllegalArgumentException("-Djgrad.simd.bits must be 128, 256 or 512 and at most this CPU's "
-                    + widest.vectorBitSize() + ", got '" + bits + "'");
-        return widest.withShape(VectorShape.forBitSize(b));
+        if (b != 128 && b != 256 && b != 512)
+            throw new IllegalArgumentException("-Djgrad.simd.bits must be 128, 256 or 512, got '" + bits + "'");
+        return b >= widest.vectorBitSize() ? widest : widest.withShape(VectorShape.forBitSize(b));
     }
 }
