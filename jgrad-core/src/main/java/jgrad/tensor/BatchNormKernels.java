@@ -70,17 +70,21 @@ public final class BatchNormKernels {
      */
     static void columnSums(float[] x, float[] y, float[] shift, int rows, int cols, double[] acc) {
         int e = Simd.ENABLED ? HALF.loopBound(cols) : 0;
-        FloatVector zero = FloatVector.zero(HALF);
         for (int r = 0, off = 0; r < rows; r++, off += cols) {
             int c = 0;
-            for (; c < e; c += DL) {
-                FloatVector v = FloatVector.fromArray(HALF, x, off + c);
-                if (y != null) {
-                    FloatVector s = shift == null ? zero : FloatVector.fromArray(HALF, shift, c);
-                    v = v.sub(s).mul(FloatVector.fromArray(HALF, y, off + c).sub(s));
+            if (y == null)
+                for (; c < e; c += DL)
+                    DoubleVector.fromArray(D, acc, c).add(widen(FloatVector.fromArray(HALF, x, off + c))).intoArray(acc, c);
+            else if (shift == null)
+                for (; c < e; c += DL)
+                    DoubleVector.fromArray(D, acc, c).add(widen(FloatVector.fromArray(HALF, x, off + c).mul(FloatVector.fromArray(HALF, y, off + c))))
+                            .intoArray(acc, c);
+            else
+                for (; c < e; c += DL) {
+                    FloatVector s = FloatVector.fromArray(HALF, shift, c);
+                    FloatVector t = FloatVector.fromArray(HALF, x, off + c).sub(s).mul(FloatVector.fromArray(HALF, y, off + c).sub(s));
+                    DoubleVector.fromArray(D, acc, c).add(widen(t)).intoArray(acc, c);
                 }
-                DoubleVector.fromArray(D, acc, c).add(widen(v)).intoArray(acc, c);
-            }
             for (; c < cols; c++) {
                 float s = shift == null ? 0f : shift[c];
                 acc[c] += y == null ? x[off + c] : (x[off + c] - s) * (y[off + c] - s);
@@ -175,36 +179,55 @@ public final class BatchNormKernels {
 
     /** lanes[(k - from) mod LANES] += t(k) for k in [from, to), to - from a multiple of LANES; t as in {@link #laneSums}. */
     private static void addLanes(float[] x, float[] y, float shift, int from, int to, double[] lanes) {
-        if (Simd.ENABLED && DL == 8) {
-            FloatVector sv = FloatVector.broadcast(HALF, shift);
-            DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 8);
-            for (int k = from; k < to; k += LANES) {
-                a0 = a0.add(widen(term(x, y, sv, k)));
-                a1 = a1.add(widen(term(x, y, sv, k + 8)));
-            }
-            a0.intoArray(lanes, 0);
-            a1.intoArray(lanes, 8);
-        } else if (Simd.ENABLED && DL == 4) {
-            FloatVector sv = FloatVector.broadcast(HALF, shift);
-            DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 4),
-                    a2 = DoubleVector.fromArray(D, lanes, 8), a3 = DoubleVector.fromArray(D, lanes, 12);
-            for (int k = from; k < to; k += LANES) {
-                a0 = a0.add(widen(term(x, y, sv, k)));
-                a1 = a1.add(widen(term(x, y, sv, k + 4)));
-                a2 = a2.add(widen(term(x, y, sv, k + 8)));
-                a3 = a3.add(widen(term(x, y, sv, k + 12)));
-            }
-            a0.intoArray(lanes, 0);
-            a1.intoArray(lanes, 4);
-            a2.intoArray(lanes, 8);
-            a3.intoArray(lanes, 12);
-        } else
+        if (Simd.ENABLED && DL == 8) addLanes8(x, y, shift, from, to, lanes);
+        else if (Simd.ENABLED && DL == 4) addLanes4(x, y, shift, from, to, lanes);
+        else
             for (int k = from; k < to; k++) lanes[(k - from) % LANES] += y == null ? x[k] : (x[k] - shift) * (y[k] - shift);
     }
 
-    private static FloatVector term(float[] x, float[] y, FloatVector shift, int k) {
-        FloatVector v = FloatVector.fromArray(HALF, x, k);
-        return y == null ? v : v.sub(shift).mul(FloatVector.fromArray(HALF, y, k).sub(shift));
+    // One method per vector width, each with its loops written out (and y == null tested outside
+    // them), so that C2 inlines everything and keeps the accumulators in registers.
+    private static void addLanes8(float[] x, float[] y, float shift, int from, int to, double[] lanes) {
+        DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 8);
+        if (y == null)
+            for (int k = from; k < to; k += LANES) {
+                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k)));
+                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 8)));
+            }
+        else {
+            FloatVector s = FloatVector.broadcast(HALF, shift);
+            for (int k = from; k < to; k += LANES) {
+                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k).sub(s).mul(FloatVector.fromArray(HALF, y, k).sub(s))));
+                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 8).sub(s).mul(FloatVector.fromArray(HALF, y, k + 8).sub(s))));
+            }
+        }
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 8);
+    }
+
+    private static void addLanes4(float[] x, float[] y, float shift, int from, int to, double[] lanes) {
+        DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 4),
+                a2 = DoubleVector.fromArray(D, lanes, 8), a3 = DoubleVector.fromArray(D, lanes, 12);
+        if (y == null)
+            for (int k = from; k < to; k += LANES) {
+                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k)));
+                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 4)));
+                a2 = a2.add(widen(FloatVector.fromArray(HALF, x, k + 8)));
+                a3 = a3.add(widen(FloatVector.fromArray(HALF, x, k + 12)));
+            }
+        else {
+            FloatVector s = FloatVector.broadcast(HALF, shift);
+            for (int k = from; k < to; k += LANES) {
+                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k).sub(s).mul(FloatVector.fromArray(HALF, y, k).sub(s))));
+                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 4).sub(s).mul(FloatVector.fromArray(HALF, y, k + 4).sub(s))));
+                a2 = a2.add(widen(FloatVector.fromArray(HALF, x, k + 8).sub(s).mul(FloatVector.fromArray(HALF, y, k + 8).sub(s))));
+                a3 = a3.add(widen(FloatVector.fromArray(HALF, x, k + 12).sub(s).mul(FloatVector.fromArray(HALF, y, k + 12).sub(s))));
+            }
+        }
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        a2.intoArray(lanes, 8);
+        a3.intoArray(lanes, 12);
     }
 
     /**
@@ -236,9 +259,74 @@ public final class BatchNormKernels {
     /** Per channel of an [N, C, L] gradient: {@code sumDy[c] = Σ dY} and {@code sumDyXhat[c] = Σ dY·xhat}, in double as {@link #laneSums}. */
     public static void planeSums(float[] dY, float[] xhat, int n, int c, int l, double[] sumDy, double[] sumDyXhat) {
         Parallel.run(c, ch -> {
-            sumDy[ch] = laneSums(dY, null, 0f, n, c, l, ch);
-            sumDyXhat[ch] = laneSums(dY, xhat, 0f, n, c, l, ch);
+            // both sums in one pass over dY, each in the order laneSums adds
+            int body = l - l % LANES;
+            double[] lanes = new double[2 * LANES];
+            double tail = 0, tailXhat = 0;
+            for (int i = 0; i < n; i++) {
+                int off = (i * c + ch) * l;
+                addLanesTwice(dY, xhat, off, off + body, lanes);
+                for (int k = off + body; k < off + l; k++) {
+                    tail += dY[k];
+                    tailXhat += dY[k] * xhat[k];
+                }
+            }
+            double s = 0, sx = 0;
+            for (int j = 0; j < LANES; j++) {
+                s += lanes[j];
+                sx += lanes[LANES + j];
+            }
+            sumDy[ch] = s + tail;
+            sumDyXhat[ch] = sx + tailXhat;
         });
+    }
+
+    /** lanes[(k - from) mod LANES] += dY[k] and lanes[LANES + (k - from) mod LANES] += dY[k]·xhat[k] (a float product), as {@link #addLanes}. */
+    private static void addLanesTwice(float[] dY, float[] xhat, int from, int to, double[] lanes) {
+        if (Simd.ENABLED && DL == 8) {
+            DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 8),
+                    b0 = DoubleVector.fromArray(D, lanes, 16), b1 = DoubleVector.fromArray(D, lanes, 24);
+            for (int k = from; k < to; k += LANES) {
+                FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 8);
+                a0 = a0.add(widen(d0));
+                a1 = a1.add(widen(d1));
+                b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
+                b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
+            }
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, 8);
+            b0.intoArray(lanes, 16);
+            b1.intoArray(lanes, 24);
+        } else if (Simd.ENABLED && DL == 4) {
+            DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 4),
+                    a2 = DoubleVector.fromArray(D, lanes, 8), a3 = DoubleVector.fromArray(D, lanes, 12),
+                    b0 = DoubleVector.fromArray(D, lanes, 16), b1 = DoubleVector.fromArray(D, lanes, 20),
+                    b2 = DoubleVector.fromArray(D, lanes, 24), b3 = DoubleVector.fromArray(D, lanes, 28);
+            for (int k = from; k < to; k += LANES) {
+                FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 4),
+                        d2 = FloatVector.fromArray(HALF, dY, k + 8), d3 = FloatVector.fromArray(HALF, dY, k + 12);
+                a0 = a0.add(widen(d0));
+                a1 = a1.add(widen(d1));
+                a2 = a2.add(widen(d2));
+                a3 = a3.add(widen(d3));
+                b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
+                b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 4))));
+                b2 = b2.add(widen(d2.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
+                b3 = b3.add(widen(d3.mul(FloatVector.fromArray(HALF, xhat, k + 12))));
+            }
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, 4);
+            a2.intoArray(lanes, 8);
+            a3.intoArray(lanes, 12);
+            b0.intoArray(lanes, 16);
+            b1.intoArray(lanes, 20);
+            b2.intoArray(lanes, 24);
+            b3.intoArray(lanes, 28);
+        } else
+            for (int k = from; k < to; k++) {
+                lanes[(k - from) % LANES] += dY[k];
+                lanes[LANES + (k - from) % LANES] += dY[k] * xhat[k];
+            }
     }
 
     /** {@link #batchNormBackward} for an [N, C, L] input: {@code dX (+)= g[c]·(dY - a[c] - xhat·b[c])} per plane. */
