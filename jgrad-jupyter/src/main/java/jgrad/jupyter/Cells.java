@@ -22,7 +22,7 @@ import jdk.jshell.UnresolvedReferenceException;
  * the cell's value, as in Python. A failure becomes a {@link Failure} that names the cell's line.
  *
  * <p>The default imports make PyTorch-like code need no import lines: jgrad's everyday packages,
- * the notebook helpers ({@link Notebook}) and the JDK packages JShell's own tool imports. {@code
+ * the report's charts ({@code jgrad.report.Plots}), the notebook helpers ({@link Notebook}) and the JDK packages JShell's own tool imports. {@code
  * jgrad.nn.Module} is imported by name, which shadows {@code java.lang.Module} for every later
  * on-demand import too, so {@code import jgrad.nn.*; class Net extends Module} is not ambiguous.
  */
@@ -30,7 +30,7 @@ final class Cells implements AutoCloseable {
     static final List<String> IMPORTS = List.of(
             "java.io.*", "java.math.*", "java.nio.file.*", "java.util.*", "java.util.function.*", "java.util.stream.*",
             "jgrad.autograd.*", "jgrad.nn.*", "jgrad.loss.*", "jgrad.optim.*", "jgrad.data.*", "jgrad.train.*",
-            "jgrad.models.*", "jgrad.tensor.Rng", "jgrad.nn.Module", "static jgrad.jupyter.Notebook.*");
+            "jgrad.models.*", "jgrad.tensor.Rng", "jgrad.report.Plots", "jgrad.nn.Module", "static jgrad.jupyter.Notebook.*");
 
     /** A cell that did not run to the end: what Jupyter shows as {@code ename: evalue} and the traceback lines. */
     static final class Failure extends Exception {
@@ -120,7 +120,8 @@ final class Cells implements AutoCloseable {
             JShellException ex = e.exception();
             if (ex != null) throw runtimeError(ex, thrown, origin);
             if (interrupted) throw stopped();
-            if (e.value() != null && shows(s.subKind())) result = value;
+            // printf and format return the stream they printed to: a statement in effect, as Python's print
+            if (e.value() != null && shows(s.subKind()) && value != System.out && value != System.err) result = value;
         }
         return result;
     }

@@ -34,6 +34,7 @@ import jgrad.io.AtomicFile;
  */
 final class KernelSpec {
     static final String NAME = "jgrad";
+    static final String CDS_ARCHIVE = "jgrad-kernel.jsa";
     static final List<String> JVM_FLAGS = List.of("--add-modules=jdk.incubator.vector", "-Xss8m", "-XX:+UseParallelGC", "-Xmx2g",
             "-Djava.awt.headless=true");
 
@@ -68,16 +69,20 @@ final class KernelSpec {
         Path dir = kernelsDir.resolve(NAME);
         Files.createDirectories(dir);
         String classPath;
-        if (jar != null) {
-            Path copy = dir.resolve("jgrad-kernel.jar");
-            AtomicFile.write(copy, out -> Files.copy(jar, out));
-            classPath = "{resource_dir}/jgrad-kernel.jar";
-        } else {
-            classPath = System.getProperty("java.class.path");
-        }
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(JVM_FLAGS);
+        if (jar != null) {
+            Path copy = dir.resolve("jgrad-kernel.jar");
+            AtomicFile.write(copy, out -> Files.copy(jar, out));
+            Files.deleteIfExists(dir.resolve(CDS_ARCHIVE)); // made for the jar it replaces
+            classPath = "{resource_dir}/jgrad-kernel.jar";
+            // the first kernel writes a class-data archive as it exits (JShell's compiler is most of the
+            // classes a kernel loads); later kernels map it and start about a third faster
+            argv.addAll(List.of("-XX:SharedArchiveFile={resource_dir}/" + CDS_ARCHIVE, "-XX:+AutoCreateSharedArchive", "-Xlog:cds*=off"));
+        } else {
+            classPath = System.getProperty("java.class.path");
+        }
         argv.addAll(extraFlags);
         argv.addAll(List.of("-cp", classPath, Main.class.getName(), "kernel", "{connection_file}"));
         Map<String, Object> spec = new LinkedHashMap<>();
