@@ -118,6 +118,7 @@ def main():
         check(reply["status"] == "ok", "1 + 1 runs: %s" % reply)
         check(result(out) == "2", "1 + 1 shows 2, got %r" % result(out))
         print("timing start_to_first_result_s %.3f" % first, flush=True)
+        print("timing start_kernel_cpu_s %.3f" % cpu_seconds(pid), flush=True)
 
         # kernel_info
         msg_id = kc.kernel_info()

@@ -7,7 +7,6 @@ import java.util.stream.Collectors;
 
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
-import org.dflib.jjava.jupyter.kernel.HelpLink;
 import org.dflib.jjava.jupyter.kernel.JupyterIO;
 import org.dflib.jjava.jupyter.kernel.LanguageInfo;
 import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
@@ -41,7 +40,7 @@ final class Kernel extends BaseKernel {
         super("jgrad", Main.version(),
                 new LanguageInfo.Builder("java").version(Runtime.version().toString()).mimetype("text/x-java-source")
                         .fileExtension(".jshell").pygments("java").codemirror("text/x-java").build(),
-                List.of(new HelpLink("jgrad notebooks", "https://github.com/")), null,
+                List.of(), null,
                 new IO(), new CommManager(), new Renderer(), null, null, false,
                 new StringStyler.Builder().addPrimaryStyle(TextColor.BOLD_RESET_FG).addSecondaryStyle(TextColor.BOLD_RED_FG)
                         .addHighlightStyle(TextColor.BOLD_RESET_FG).build());

@@ -40,12 +40,15 @@ final class KernelSpec {
 
     private KernelSpec() {}
 
-    /** Jupyter's per-user data directory's kernels folder: $JUPYTER_DATA_DIR/kernels, else ~/.local/share/jupyter/kernels. */
+    /** Jupyter's per-user kernels folder on Linux: $JUPYTER_DATA_DIR/kernels, else $XDG_DATA_HOME or ~/.local/share, then jupyter/kernels. */
     static Path userKernelsDir() {
         String data = System.getenv("JUPYTER_DATA_DIR");
         if (data != null && !data.isBlank()) return Path.of(data, "kernels");
         String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        // $HOME first, as Jupyter reads it (Java's user.home comes from the password database instead)
+        String home = System.getenv("HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".local", "share");
         return base.resolve("jupyter").resolve("kernels");
     }
 
