@@ -1,5 +1,9 @@
 package jgrad.jupyter;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -115,8 +119,71 @@ final class Kernel extends BaseKernel {
 
     /** Sends what the cell printed before its value, a display or an error, so the outputs keep their order. */
     void flush() {
-        io.out.flush();
-        io.err.flush();
+        out.flush();
+        err.flush();
+    }
+
+    /**
+     * The cell's {@code System.out} and {@code System.err}: whole lines at a time, and the rest when
+     * the cell ends or shows something. The library's streams flush on every write, so a single
+     * {@code printf} became one Jupyter message per piece of its format.
+     */
+    private final PrintStream out = new PrintStream(new Lines(io.out), false, StandardCharsets.UTF_8),
+            err = new PrintStream(new Lines(io.err), false, StandardCharsets.UTF_8);
+
+    @Override
+    protected void replaceOutputStreams(ShellReplyEnvironment env) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        InputStream oldIn = System.in;
+        System.setOut(out);
+        System.setErr(err);
+        System.setIn(io.in);
+        env.defer(() -> {
+            flush();
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        });
+    }
+
+    /** Passes bytes on to {@code target} up to the last complete line; the rest on {@link #flush}. */
+    private static final class Lines extends OutputStream {
+        private final PrintStream target;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+        Lines(PrintStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            pending.write(b);
+            if (b == '\n') flush();
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            int last = -1;
+            for (int i = off + len - 1; i >= off; i--)
+                if (b[i] == '\n') {
+                    last = i;
+                    break;
+                }
+            if (last < 0) {
+                pending.write(b, off, len);
+                return;
+            }
+            pending.write(b, off, last + 1 - off);
+            flush();
+            pending.write(b, last + 1, off + len - last - 1);
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (pending.size() == 0) return;
+            target.write(pending.toByteArray(), 0, pending.size());
+            pending.reset();
+        }
     }
 
     /** The renderers' output for {@code value} (a null value shows as {@code null}). */

@@ -91,7 +91,8 @@ public final class Notebook {
      * Jupyter display, never carriage returns), and one line per epoch as the notebook prints it.
      */
     public static Trainer.Listener progress() {
-        return new TrainingProgress(kernel());
+        kernel(); // fails clearly outside a notebook
+        return new TrainingProgress();
     }
 
     /** Publishes {@code data} as a new display that {@link #update} can replace; returns its id. */

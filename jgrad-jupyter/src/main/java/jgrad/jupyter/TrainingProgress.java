@@ -13,13 +13,8 @@ import jgrad.train.Trainer;
  */
 final class TrainingProgress implements Trainer.Listener {
     private static final long REDRAW_NANOS = 250_000_000L;
-    private final Kernel kernel;
     private String id;
     private long lastDraw, epochStart = System.nanoTime();
-
-    TrainingProgress(Kernel kernel) {
-        this.kernel = kernel;
-    }
 
     @Override
     public void onStep(int epoch, int step, int steps, float loss) {
@@ -34,7 +29,7 @@ final class TrainingProgress implements Trainer.Listener {
 
     @Override
     public void onEpoch(Trainer.Epoch e) {
-        kernel.getIO().out.printf(Locale.ROOT, "Epoch %d, Loss: %s   (%.2f s, %.0f samples/s)%n", e.epoch(), e.meanLoss(), e.seconds(),
+        System.out.printf(Locale.ROOT, "Epoch %d, Loss: %s   (%.2f s, %.0f samples/s)%n", e.epoch(), e.meanLoss(), e.seconds(),
                 e.samples() / e.seconds());
     }
 
