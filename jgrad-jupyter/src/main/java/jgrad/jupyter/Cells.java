@@ -118,7 +118,7 @@ final class Cells implements AutoCloseable {
             Snippet s = e.snippet();
             if (e.status() == Snippet.Status.REJECTED) throw compileError(s, origin);
             JShellException ex = e.exception();
-            if (ex != null) throw runtimeError(ex, thrown, origin);
+            if (ex != null) throw runtimeError(ex, thrown);
             if (interrupted) throw stopped();
             // printf and format return the stream they printed to: a statement in effect, as Python's print
             if (e.value() != null && shows(s.subKind()) && value != System.out && value != System.err) result = value;
@@ -168,7 +168,7 @@ final class Cells implements AutoCloseable {
      * The exception's type and message, then the user's frames only: those from the cell's snippets
      * (named "cell [n], line k") and the library code they called, cut where the kernel called the snippet.
      */
-    private Failure runtimeError(JShellException ex, Throwable thrown, Origin origin) {
+    private Failure runtimeError(JShellException ex, Throwable thrown) {
         if (ex instanceof UnresolvedReferenceException u) {
             String deps = shell.unresolvedDependencies(u.getSnippet()).collect(Collectors.joining(", "));
             String msg = u.getSnippet() instanceof jdk.jshell.DeclarationSnippet d ? d.name() + " uses " + deps + ", which is not defined yet" : deps + " is not defined";
