@@ -44,8 +44,11 @@ final class Cells implements AutoCloseable {
         }
     }
 
-    /** Where a snippet came from: execution count and the cell line it starts on (from 1). */
-    private record Origin(int cell, int line) {}
+    /**
+     * Where a snippet came from: execution count, the cell line its source starts on (compile errors
+     * count from there) and the line of its first non-blank character (run-time frames count from there).
+     */
+    private record Origin(int cell, int line, int codeLine) {}
 
     private final Execution.Provider provider = new Execution.Provider();
     private final JShell shell;
@@ -89,7 +92,7 @@ final class Cells implements AutoCloseable {
             }
             // the snippet's source keeps the blank lines before it, so its line 1 is the cell's line `line`
             int consumed = rest.length() - info.remaining().length();
-            last = runSnippet(info.source(), new Origin(count, line));
+            last = runSnippet(info.source(), new Origin(count, line, line + leadingLines(info.source())));
             line += (int) rest.substring(0, consumed).chars().filter(c -> c == '\n').count();
             rest = info.remaining();
         }
@@ -204,7 +207,7 @@ final class Cells implements AutoCloseable {
         if (file != null && file.startsWith("#")) {
             Origin o = origins.get(file.substring(1));
             String method = f.getMethodName().isEmpty() || f.getMethodName().equals("do_it$") ? "" : f.getMethodName();
-            String where = o == null ? "snippet " + file : "cell [" + o.cell() + "], line " + (o.line() + Math.max(f.getLineNumber(), 1) - 1);
+            String where = o == null ? "snippet " + file : "cell [" + o.cell() + "], line " + (o.codeLine() + Math.max(f.getLineNumber(), 1) - 1);
             String cls = f.getClassName();
             String name = cls.isEmpty() || cls.startsWith("REPL.") ? method : cls.replaceFirst("^REPL\\.\\$JShell\\$\\d+\\$", "") + "." + method;
             return (name.isEmpty() ? "" : name + " ") + "(" + where + ")";
