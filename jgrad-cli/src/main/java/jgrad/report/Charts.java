@@ -281,7 +281,7 @@ final class Charts {
     }
 
     /** A line chart over epochs 0 to {@code epochs} (per-step curves) or, for {@code perEpoch}, 0.5 to {@code epochs + 0.5}. */
-    private static XYChart xy(String title, String yTitle, int epochs, boolean perEpoch) {
+    static XYChart xy(String title, String yTitle, int epochs, boolean perEpoch) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         style(c.getStyler());
         // half an epoch either side keeps the first and last points off the plot's edges
@@ -307,7 +307,7 @@ final class Charts {
     }
 
     /** One point per epoch at {@code epoch + shift}, leaving out epochs where the value was not measured; null if none was. */
-    private static XYSeries points(XYChart c, String name, List<EpochRecord> epochs, ToDoubleFunction<EpochRecord> value, double shift) {
+    static XYSeries points(XYChart c, String name, List<EpochRecord> epochs, ToDoubleFunction<EpochRecord> value, double shift) {
         List<Double> x = new ArrayList<>(), y = new ArrayList<>();
         for (EpochRecord e : epochs) {
             double v = value.applyAsDouble(e);
@@ -326,7 +326,7 @@ final class Charts {
         if (s != null) s.setLineStyle(DASHED);
     }
 
-    private static XYSeries color(XYSeries s, Color color) {
+    static XYSeries color(XYSeries s, Color color) {
         if (s != null) {
             s.setLineColor(color);
             s.setMarkerColor(color);
@@ -348,7 +348,7 @@ final class Charts {
         s.setLocale(java.util.Locale.ROOT);
     }
 
-    private static BufferedImage image(Chart<?, ?> c) {
+    static BufferedImage image(Chart<?, ?> c) {
         return BitmapEncoder.getBufferedImage(c);
     }
 }

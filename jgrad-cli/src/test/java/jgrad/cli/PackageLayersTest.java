@@ -25,14 +25,14 @@ class PackageLayersTest {
             Map.entry("tensor", 0), Map.entry("io", 0), Map.entry("autograd", 1), Map.entry("nn", 2), Map.entry("loss", 2),
             Map.entry("optim", 3), Map.entry("data", 3), Map.entry("train", 4), Map.entry("models", 5),
             Map.entry("export", 6), Map.entry("exercises", 5), Map.entry("app", 6), Map.entry("report", 7),
-            Map.entry("cli", 8), Map.entry("spark", 9));
+            Map.entry("cli", 8), Map.entry("spark", 9), Map.entry("jupyter", 9));
     private static final Pattern USE = Pattern.compile("\\bjgrad\\.([a-z]+)\\.[A-Z]");
 
     @Test
     void packagesOnlyUseLowerLayers() throws IOException {
         List<String> wrong = new ArrayList<>();
         TreeSet<String> seen = new TreeSet<>();
-        for (Path root : List.of(Path.of("src/main/java"), Path.of("../jgrad-core/src/main/java"), Path.of("../jgrad-spark/src/main/java"))) {
+        for (Path root : List.of(Path.of("src/main/java"), Path.of("../jgrad-core/src/main/java"), Path.of("../jgrad-spark/src/main/java"), Path.of("../jgrad-jupyter/src/main/java"))) {
             if (!Files.isDirectory(root)) continue;
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("module-info.java")).toList()) {

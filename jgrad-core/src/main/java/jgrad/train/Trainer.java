@@ -2,6 +2,7 @@ package jgrad.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import jgrad.autograd.Tensor;
 import jgrad.data.Batch;
@@ -18,7 +19,9 @@ import jgrad.optim.Optimizer;
  * the batch losses (what the notebook prints as {@code running_loss / len(trainloader)}).
  *
  * <p>A NaN or infinite loss stops training with a {@link NonFiniteLossException} naming the epoch and
- * step, before the bad gradient reaches the weights.
+ * step, before the bad gradient reaches the weights. An interrupted thread stops it before the next
+ * step with a {@link CancellationException} (its interrupt status left set), so a notebook's
+ * interrupt ends a long {@link #fit} within one step.
  *
  * <pre>{@code
  * var history = new Trainer(net, new CrossEntropyLoss(), new SGD(net.parameters(), 0.01f))
@@ -120,6 +123,9 @@ public final class Trainer {
         var batches = step > 0 ? ((DataLoader) loader).iterator(step) : loader.iterator();
         try {
             while (batches.hasNext()) {
+                if (Thread.currentThread().isInterrupted())
+                    throw new CancellationException("training interrupted in epoch " + epoch + " after step " + step
+                            + (steps > 0 ? " of " + steps : ""));
                 Batch b = batches.next();
                 optimizer.zeroGrad();
                 Tensor l = loss.forward(model.forward(b.inputs()), b.labels());

@@ -72,6 +72,26 @@ class TrainerTest {
     }
 
     @Test
+    void anInterruptStopsTrainingBeforeTheNextStepAndStaysSet() {
+        Module net = new Sequential(new Linear(2, 2, true, new Rng(3)));
+        var trainer = new Trainer(net, new CrossEntropyLoss(), new SGD(net.parameters(), 0.1f));
+        int[] steps = {0};
+        var e = assertThrows(java.util.concurrent.CancellationException.class, () -> trainer.fit(blobs(8), 2, new Trainer.Listener() {
+            @Override
+            public void onStep(int epoch, int step, int total, float loss) {
+                if (++steps[0] == 3) Thread.currentThread().interrupt();
+            }
+        }));
+        try {
+            assertEquals(3, steps[0], "no step after the interrupt");
+            assertTrue(e.getMessage().contains("interrupted in epoch 1 after step 3"), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is left for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void evaluationCountsAccuracyConfusionAndPerClass() {
         // a "model" that predicts the first input column's arg-max: logits are the inputs themselves
         Module identity = new Module() {
