@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +19,7 @@ class ImageFilesChannelsTest {
     Path dir;
 
     private Path write(BufferedImage img, String name) throws IOException {
-        Path f = dir.resolve(name);
-        assertTrue(ImageIO.write(img, name.substring(name.lastIndexOf('.') + 1), f.toFile()));
-        return f;
+        return ImageFilesTest.write(dir, img, name);
     }
 
     private static BufferedImage grey(int w, int h, byte[] px) {

@@ -19,6 +19,11 @@ class ImageFilesTest {
     Path dir;
 
     private Path write(BufferedImage img, String name) throws IOException {
+        return write(dir, img, name);
+    }
+
+    /** {@code img} written into {@code dir} as {@code name}, in the format its extension names. */
+    static Path write(Path dir, BufferedImage img, String name) throws IOException {
         Path f = dir.resolve(name);
         assertTrue(ImageIO.write(img, name.substring(name.lastIndexOf('.') + 1), f.toFile()));
         return f;
