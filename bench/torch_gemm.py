@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch's side of the GEMM row in README's speed table: torch.mm on the forward GEMM of the
+"""PyTorch's side of the GEMM row in docs/speed.md's table: torch.mm on the forward GEMM of the
 simple network, x[64,784] · W[256,784]ᵀ (what F.linear computes), on 2 threads by default.
 
     /usr/bin/python3 bench/torch_gemm.py [threads] [M N K]

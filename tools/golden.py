@@ -261,6 +261,18 @@ def modules():
     C.append(module_case("tanh", "Tanh", nn.Tanh(), Rng("m_tanh").randn(3, 4)))
     C.append(module_case("flatten_234", "Flatten", nn.Flatten(), Rng("m_flat").randn(2, 3, 4), {"start_dim": 1, "end_dim": -1}))
     C.append(module_case("dropout_eval", "Dropout", nn.Dropout(0.5).eval(), Rng("m_drop").randn(3, 4), {"p": 0.5, "training": False}))
+    # Softmax: over the features of [N, F], the channels of [N, C, H, W] (dim=1), the last dimension
+    for name, dim, shape in [("softmax_features", 1, (3, 5)), ("softmax_channels", 1, (2, 3, 2, 2)), ("softmax_last", -1, (2, 3, 4))]:
+        C.append(module_case(name, "Softmax", nn.Softmax(dim=dim), Rng(name).randn(*shape) * 2, {"dim": dim}))
+    # LayerNorm: over the features, over [C, H, W], over the last two dimensions; eps 1e-5, biased variance
+    for name, norm, shape, affine in [("layernorm_features", [5], (4, 5), True), ("layernorm_chw", [3, 2, 2], (2, 3, 2, 2), True),
+                                      ("layernorm_last2", [3, 4], (2, 2, 3, 4), True), ("layernorm_noaffine", [6], (3, 6), False)]:
+        r = Rng(name)
+        m = nn.LayerNorm(norm, elementwise_affine=affine)
+        if affine:
+            m = set_params(m, weight=r.randn(*norm), bias=r.randn(*norm))
+        C.append(module_case(name, "LayerNorm", m, r.randn(*shape) * 2 + 1,
+                             {"normalized_shape": norm, "eps": 1e-5, "elementwise_affine": affine}))
 
     torch.manual_seed(0)
     lin = nn.Linear(784, 256)
@@ -334,6 +346,20 @@ def conv():
     before = bn_state(bn)
     C.append(module_case("batchnorm1d_3d_train", "BatchNorm1d", bn, r.randn(4, 3, 6), dict(bnp, training=True), state_before=before))
     C[-1]["state_after"] = bn_state(bn)
+    # flat backgrounds: half of every sample one repeated value, where float sums of the batch
+    # statistics round in one direction; PyTorch's are within float rounding of the exact mean
+    # (only [N, C, *] inputs: PyTorch sums an [N, C] input's statistics in float, so its own are no closer there)
+    for name, mod, shape, flat, tight in [("batchnorm2d_flat_train", nn.BatchNorm2d(2), (8, 2, 12, 12), lambda x: x[:, :, :6, :], True),
+                                          ("batchnorm1d_flat_train", nn.BatchNorm1d(3), (256, 3), lambda x: x[::2], False)]:
+        r = Rng(name)
+        c = shape[1]
+        bn = set_params(mod.train(), weight=r.randn(c), bias=r.randn(c))
+        x = r.uniform(0, 1, *shape)
+        flat(x)[:] = 0.1234567
+        before = bn_state(bn)
+        C.append(module_case(name, type(mod).__name__, bn, x, dict(bnp, num_features=c, training=True, **({"stats_rtol": 2e-7} if tight else {})),
+                             state_before=before))
+        C[-1]["state_after"] = bn_state(bn)
     C.append(module_case("dropout2d_eval", "Dropout2d", nn.Dropout2d(0.5).eval(), Rng("m_drop2d").randn(2, 3, 2, 2), {"p": 0.5, "training": False}))
     C.append(module_case("flatten_conv", "Flatten", nn.Flatten(), Rng("m_flat4").randn(2, 3, 2, 2), {"start_dim": 1, "end_dim": -1}))
     write("conv.json", C)

@@ -6,6 +6,7 @@
 module dev.jgrad {
     requires jdk.incubator.vector;
     requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.csv;
     requires java.desktop; // javax.imageio, for ImageFiles
 
     exports jgrad.tensor;

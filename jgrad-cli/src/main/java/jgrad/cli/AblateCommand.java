@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jgrad ablate}: from 1c to 1d one change at a time, several seeds per rung, with confidence intervals. */
-@Command(name = "ablate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ablate", modelTransformer = SettingOptions.Threads.class, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Puts the notebook's 1d claims to the test: from 1c to 1d one change at a time, each rung",
                 "trained with several seeds on real Fashion-MNIST. Prints mean ± std of test accuracy and test",
                 "cross-entropy, a 95%% confidence interval (Student's t, n-1 degrees of freedom), the difference from",

@@ -28,10 +28,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code jgrad bench}: trains the presets on real Fashion-MNIST and reports speed: median epoch
- * seconds (epochs after the first), samples/s, achieved GFLOP/s and its share of the peak this
- * machine reaches in a register-only FMA loop (measured first), and test-set eval throughput.
+ * seconds (epochs after the first), samples/s, test-set eval throughput, and two rates beside the
+ * peak this machine reaches in a register-only FMA loop (measured first): end to end
+ * ({@code gflops}, {@code peak_pct}), the step's GEMM arithmetic over the whole epoch time, and the
+ * GEMMs' own ({@code gemm_gflops}, {@code gemm_peak_pct}), the same arithmetic over the time spent
+ * inside {@link MatMul#mm}, which is {@code gemm_time_pct} of the epochs after the first.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", modelTransformer = SettingOptions.Threads.class, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training and evaluation speed of the presets on real Fashion-MNIST."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, defaultValue = "simple,complex", split = ",",
@@ -76,10 +79,14 @@ final class BenchCommand implements Callable<Integer> {
         for (Preset p : presets) {
             var s = common.settings(p, epochs, 0L).build();
             List<Double> secs = new ArrayList<>();
+            long[] gemm = new long[4];   // multiply-adds and nanoseconds at the end of epoch 1, then of the last
             Run.Result r = Run.run(s, data[0], data[1], new Trainer.Listener() {
                 @Override
                 public void onEpoch(Trainer.Epoch e) {
                     secs.add(e.seconds());
+                    int at = e.epoch() == 1 ? 0 : 2;
+                    gemm[at] = MatMul.multiplyAdds();
+                    gemm[at + 1] = MatMul.nanos();
                     out.printf(Locale.ROOT, "  %s epoch %d: %.3f s, loss %.4f%n", p.id(), e.epoch(), e.seconds(), e.meanLoss());
                     out.flush();
                 }
@@ -87,11 +94,13 @@ final class BenchCommand implements Callable<Integer> {
             double[] rest = secs.subList(1, secs.size()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double median = rest.length % 2 == 1 ? rest[rest.length / 2] : (rest[rest.length / 2 - 1] + rest[rest.length / 2]) / 2;
             double gflops = trainFlopsPerSample(s, data[0]) * data[0].size() / median / 1e9;
+            double gemmGflops = 2.0 * (gemm[2] - gemm[0]) / (gemm[3] - gemm[1]);
             double evalSec = evalSeconds(r.model(), data[1]);
             out.printf(Locale.ROOT, "RESULT model=%s threads=%d median_epoch_s=%.3f samples_per_s=%.0f gflops=%.1f peak_pct=%.1f "
-                            + "eval_10k_s=%.3f eval_samples_per_s=%.0f test_acc=%.2f%n",
-                    p.id(), t, median, data[0].size() / median, gflops, 100 * gflops / peak, evalSec, data[1].size() / evalSec,
-                    r.test().accuracy());
+                            + "gemm_gflops=%.1f gemm_peak_pct=%.1f gemm_time_pct=%.1f eval_10k_s=%.3f eval_samples_per_s=%.0f test_acc=%.2f%n",
+                    p.id(), t, median, data[0].size() / median, gflops, 100 * gflops / peak, gemmGflops, 100 * gemmGflops / peak,
+                    100.0 * (gemm[3] - gemm[1]) / 1e9 / secs.subList(1, secs.size()).stream().mapToDouble(Double::doubleValue).sum(),
+                    evalSec, data[1].size() / evalSec, r.test().accuracy());
         }
         return 0;
     }

@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import jgrad.app.Run;
+import jgrad.app.Setting;
 import jgrad.app.Settings;
 import jgrad.train.Checkpoint;
 import picocli.CommandLine;
@@ -32,45 +32,33 @@ final class CheckpointOptions {
     /** The settings a run uses and where its checkpoints go. */
     record Plan(Settings settings, Run.Checkpoints checkpoints) {}
 
-    /** The training options that are settings, each with how {@link Settings} holds it. */
-    private record Setting(String option, Function<Settings, Object> value) {}
-
-    private static final List<Setting> SETTINGS = List.of(
-            new Setting("--model", s -> s.preset().id()), new Setting("--arch", Settings::arch), new Setting("--epochs", Settings::epochs),
-            new Setting("--batch-size", Settings::batchSize), new Setting("--lr", s -> TrainCommand.plain(s.lr())), new Setting("--optimizer", Settings::optimizer),
-            new Setting("--weight-decay", s -> TrainCommand.plain(s.weightDecay())), new Setting("--momentum", s -> TrainCommand.plain(s.momentum())),
-            new Setting("--seed", Settings::seed), new Setting("--threads", Settings::threads));
-
     /** The run's plan from the command line's settings {@code given}; reports a resume's skipped checkpoints on {@code err}. */
     Plan plan(Settings given, CommandLine cl, PrintWriter out, PrintWriter err) throws IOException {
         if (every != null && every < 1) throw new ParameterException(cl, "--checkpoint-every must be at least 1, got " + every);
         if (every != null && dir == null && resume == null) throw new ParameterException(cl, "--checkpoint-every needs --checkpoint DIR or --resume DIR");
         Path to = dir != null ? dir : resume;
+        if (to != null && java.nio.file.Files.isDirectory(to)) Checkpoint.checkFree(to); // before its checkpoints are judged: another run may be writing them
         if (resume == null) {
             if (dir != null && !Checkpoint.checkpoints(dir).isEmpty())
                 throw new ParameterException(cl, "--checkpoint " + dir + " already holds a run's checkpoints: continue it with --resume "
                         + dir + ", or choose another directory");
             return new Plan(given, new Run.Checkpoints(to, every != null ? every : 0, null));
         }
-        Checkpoint.Loaded l = Checkpoint.load(resume);
-        for (String s : l.skipped()) err.println("jgrad: skipping a damaged checkpoint: " + s);
+        // the newest checkpoint that is whole and consistent with the run it describes; the training set is checked when loaded
+        Checkpoint.Loaded l = Checkpoint.load(resume, c -> Run.resumable(c, -1));
+        for (String s : l.skipped()) err.println("jgrad: skipping a checkpoint: " + s);
         if (!l.skipped().isEmpty()) err.println("jgrad: resuming from the last good checkpoint, " + l.file());
-        Settings saved;
-        try {
-            saved = Run.settings(l.checkpoint());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(l.file() + ": " + e.getMessage(), e);
-        }
+        Settings saved = Run.settings(l.checkpoint());
         List<String> differences = new ArrayList<>();
-        for (Setting s : SETTINGS) {
-            Object a = s.value().apply(given), b = s.value().apply(saved);
-            if (cl.getParseResult().hasMatchedOption(s.option()) && !java.util.Objects.equals(a, b))
-                differences.add(s.option() + " " + a + " differs from the checkpoint's " + (b != null ? b : "(none)"));
+        for (Setting s : Setting.values()) {
+            Object a = given.get(s), b = saved.get(s);
+            if (SettingOptions.given(cl, s) && !java.util.Objects.equals(a, b))
+                differences.add(s.option + " " + s.shown(a) + " differs from the checkpoint's " + s.shown(b));
         }
         if (!differences.isEmpty())
             throw new ParameterException(cl, String.join("; ", differences) + " (" + l.file() + "); resume with the same settings, or none");
         var p = l.checkpoint().position();
         out.printf(java.util.Locale.ROOT, "Resuming from %s: epoch %d, step %d%n", l.file(), p.epoch(), p.step());
-        return new Plan(saved, new Run.Checkpoints(to, every != null ? every : 0, l.checkpoint()));
+        return new Plan(saved, new Run.Checkpoints(to, every != null ? every : 0, l.checkpoint(), l.file()));
     }
 }

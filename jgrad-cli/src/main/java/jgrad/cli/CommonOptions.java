@@ -8,18 +8,27 @@ import jgrad.app.Run;
 import jgrad.app.Settings;
 import picocli.CommandLine.Option;
 
-/** The options every command that trains shares: where the data is, whether to download it, and threads. */
+/**
+ * The options every command that trains shares: where a dataset's files are and whether to
+ * download them, and (in a command whose model has {@link SettingOptions.Threads}) the threads.
+ */
 final class CommonOptions {
-    @Option(names = "--threads", description = "Threads for the kernels (default: the number of cores).")
-    Integer threads;
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files (searched first; downloads go here).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the dataset's files (searched first; downloads go here).")
     Path dataDir;
     @Option(names = "--no-download", description = "Never download; fail with instructions if the files are not found.")
     boolean noDownload;
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
 
     /** Preset {@code p}'s notebook settings for {@code epochs} epochs and {@code seed}, with these options. */
     Settings.Builder settings(Preset p, int epochs, long seed) {
         return Settings.builder(p).epochs(epochs).seed(seed).threads(threads());
+    }
+
+    /** Where datasets are looked for, as these options say. */
+    jgrad.data.DataSource source() {
+        jgrad.data.DataSource src = jgrad.data.DataSource.defaults().withDownload(!noDownload);
+        return dataDir != null ? src.withDirectory(dataDir) : src;
     }
 
     /** Fashion-MNIST's train and test splits, as these options say where to find them. */
@@ -27,30 +36,13 @@ final class CommonOptions {
         return Run.load(dataDir, !noDownload);
     }
 
-    /**
-     * Reads a float as Java does, {@code Infinity} and {@code NaN} included, so that the command's
-     * validation can name the option and what it needs (picocli's own converter rejects those with
-     * a message about digits).
-     */
-    static final class AnyFloat implements picocli.CommandLine.ITypeConverter<Float> {
-        @Override
-        public Float convert(String value) {
-            try {
-                return Float.parseFloat(value);
-            } catch (NumberFormatException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a number");
-            }
-        }
-    }
-
-    /** Refuses {@code v} of {@code option} unless finite and at least {@code min} (above it when {@code strict}). */
-    static void checkFinite(picocli.CommandLine cl, String option, Float v, float min, boolean strict) {
-        if (v != null && !(Float.isFinite(v) && (strict ? v > min : v >= min)))
-            throw new picocli.CommandLine.ParameterException(cl, option + " must be a finite " + (strict && min == 0 ? "positive number"
-                    : "number " + (strict ? "above " : "≥ ") + TrainCommand.plain(min)) + ", got " + v);
-    }
-
+    /** {@code --threads}, else every core. */
     int threads() {
-        return threads != null ? threads : jgrad.tensor.Parallel.threads();
+        var cl = mixee.commandLine();
+        if (!SettingOptions.given(cl, jgrad.app.Setting.THREADS)) return jgrad.tensor.Parallel.threads();
+        int t = (Integer) cl.getParseResult().matchedOptionValue(jgrad.app.Setting.THREADS.option, null);
+        String problem = jgrad.app.Setting.THREADS.problem(t);
+        if (problem != null) throw new picocli.CommandLine.ParameterException(cl, jgrad.app.Setting.THREADS.option + " " + problem);
+        return t;
     }
 }

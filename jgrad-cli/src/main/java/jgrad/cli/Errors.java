@@ -27,6 +27,12 @@ final class Errors {
         return e instanceof FileAlreadyExistsException ? what + " " + reason : what + ": " + reason;
     }
 
+    /** {@link #cannotWrite(Path, IOException)}, saying what was being written: "cannot write the report DIR: …". */
+    static IOException cannotWrite(String what, Path target, IOException e) {
+        IOException x = cannotWrite(target, e);
+        return new IOException(x.getMessage().replaceFirst("^cannot write ", "cannot write " + what + " "), e);
+    }
+
     /** An error for writing {@code target} that failed with {@code e}, naming the target and, when it differs, the path at fault. */
     static IOException cannotWrite(Path target, IOException e) {
         Path dir = target.toAbsolutePath().getParent();
@@ -47,6 +53,8 @@ final class Errors {
             throw cannotWrite(target, e);
         }
         if (!directory && Files.isDirectory(target)) throw new IOException("cannot write " + target + ": it is a directory");
+        if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) // renaming over it would remove it
+            throw new IOException("cannot write " + target + ": it is not a regular file (a FIFO, socket or device)");
         try { // a file made and removed: the one test that also holds for root and for read-only or special file systems
             Files.delete(Files.createTempFile(dir, ".jgrad-", ".tmp"));
         } catch (IOException e) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jgrad exercise 1a|1b}: the 1a essay's claims measured; the notebook's manual forward/backward pass, printed as the notebook prints it. */
-@Command(name = "exercise", mixinStandardHelpOptions = true,
+@Command(name = "exercise", modelTransformer = SettingOptions.Threads.class, mixinStandardHelpOptions = true,
         description = {"Runs the notebook's exercise 1a or 1b.",
                 "1a: the essay's claims on backpropagation and gradient descent, measured (gradient check, cost, trajectories).",
                 "1b: 5-3-2-1 network, manual forward and backward pass, one SGD step, checked against autograd."})

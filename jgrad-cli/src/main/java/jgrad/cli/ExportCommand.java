@@ -27,8 +27,13 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Errors.checkWritable(onnx, false); // before the model is read: a bad target is named first
         Predictor p = Predictor.load(model);
-        OnnxExport.write(p.model(), p.spec().inputShape(), onnx);
+        try {
+            OnnxExport.write(p.model(), p.spec().inputShape(), onnx);
+        } catch (java.io.IOException e) { // named as the target, not its temporary file
+            throw Errors.cannotWrite("the ONNX export", onnx, e);
+        }
         spec.commandLine().getOut().println("Exported " + p.spec() + " (input [N, " + String.join(", ",
                 java.util.Arrays.stream(p.spec().inputShape()).mapToObj(Integer::toString).toList()) + "]) to " + onnx);
         return 0;

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
                 PredictCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  jgrad exercise 1b", "  jgrad train --model complex --epochs 10", "  jgrad train --model cnn --report cnn-report",
-                "  jgrad train --arch \"conv 16 3 same, relu, maxpool 2, flatten, linear 10\" --save net.safetensors",
+                "  jgrad train --arch \"conv 16 3 same, relu, maxpool 2, flatten, linear\" --save net.safetensors",
+                "  jgrad train --data iris.csv --skip-rows 1 --no-header --save iris.safetensors", "  jgrad predict iris.safetensors rows.csv",
                 "  jgrad predict net.safetensors photo.jpg", "  jgrad export net.safetensors --onnx net.onnx", "  jgrad seed"})
 public final class Main implements Runnable {
     /** jgrad's version, as the reports and {@code --version} show it. */

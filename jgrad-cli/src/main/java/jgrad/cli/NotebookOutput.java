@@ -7,6 +7,7 @@ import jgrad.app.Preset;
 import jgrad.app.Run;
 import jgrad.autograd.Tensor;
 import jgrad.exercises.Exercise1b;
+import jgrad.train.Evaluation;
 
 /** What the notebook prints, printed by jgrad: exercise 1b's cells and a training run's final lines. */
 final class NotebookOutput {
@@ -61,16 +62,40 @@ final class NotebookOutput {
         return d;
     }
 
-    /** The notebook's last three lines of a run, with the notebook's figures beside them when {@code compare}. */
+    /**
+     * A run's final lines. For classes, the notebook's last three lines (test accuracy, cross-entropy
+     * on the training and test sets), with the notebook's figures beside them when {@code compare};
+     * for a binary label the same with binary cross-entropy, then ROC AUC on both sets; for real
+     * values RMSE, MAE and R² on the test and training sets, in the targets' units.
+     */
     static void printResult(PrintWriter out, Run.Result r, boolean compare) {
-        Preset p = r.settings().preset();
-        compare &= p.fromNotebook();
-        String a = compare ? String.format(Locale.ROOT, "   [notebook: %.2f%%]", p.notebookAccuracy) : "";
-        String tr = compare ? String.format(Locale.ROOT, "   [notebook: %.4f]", p.notebookTrainCE) : "";
-        String te = compare ? String.format(Locale.ROOT, "   [notebook: %.4f]", p.notebookTestCE) : "";
-        out.printf(Locale.ROOT, "Accuracy on test set: %.2f%%%s%n", r.test().accuracy(), a);
-        out.printf(Locale.ROOT, "Cross-Entropy on training set: %s%s%n", r.train().meanLoss(), tr);
-        out.printf(Locale.ROOT, "Cross-Entropy on test set: %s%s%n", r.test().meanLoss(), te);
+        switch (r.data().task()) {
+            case CLASSIFY -> {
+                Preset p = r.settings().preset();
+                compare &= p.fromNotebook();
+                String a = compare ? String.format(Locale.ROOT, "   [notebook: %.2f%%]", p.notebookAccuracy) : "";
+                String tr = compare ? String.format(Locale.ROOT, "   [notebook: %.4f]", p.notebookTrainCE) : "";
+                String te = compare ? String.format(Locale.ROOT, "   [notebook: %.4f]", p.notebookTestCE) : "";
+                out.printf(Locale.ROOT, "Accuracy on test set: %.2f%%%s%n", r.test().accuracy(), a);
+                out.printf(Locale.ROOT, "Cross-Entropy on training set: %s%s%n", r.train().meanLoss(), tr);
+                out.printf(Locale.ROOT, "Cross-Entropy on test set: %s%s%n", r.test().meanLoss(), te);
+            }
+            case BINARY -> {
+                out.printf(Locale.ROOT, "Accuracy on test set: %.2f%%%n", r.test().accuracy());
+                out.printf(Locale.ROOT, "Binary Cross-Entropy on training set: %s%n", r.train().meanLoss());
+                out.printf(Locale.ROOT, "Binary Cross-Entropy on test set: %s%n", r.test().meanLoss());
+                out.printf(Locale.ROOT, "ROC AUC on training set: %.4f%n", r.train().auc());
+                out.printf(Locale.ROOT, "ROC AUC on test set: %.4f%n", r.test().auc());
+            }
+            case REGRESS -> {
+                for (String set : new String[]{"test", "training"}) {
+                    Evaluation e = set.equals("test") ? r.test() : r.train();
+                    out.printf(Locale.ROOT, "RMSE on %s set: %.4f%n", set, e.rmse());
+                    out.printf(Locale.ROOT, "MAE on %s set: %.4f%n", set, e.mae());
+                    out.printf(Locale.ROOT, "R² on %s set: %.4f%n", set, e.r2());
+                }
+            }
+        }
         out.flush();
     }
 }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jgrad seed}: the whole notebook (1a, 1b, 1c, 1d) and a table of jgrad's results beside the notebook's. */
-@Command(name = "seed", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "seed", modelTransformer = SettingOptions.Threads.class, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the whole notebook (1a, 1b, 1c, 1d) and prints jgrad's results beside the notebook's.",
                 "1c and 1d train on real Fashion-MNIST with the notebook's settings; the comparison of the two networks follows.",
                 "Then, beyond the notebook, the cnn preset (a convolutional network) with the same data and epochs."})

@@ -6,63 +6,40 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import jgrad.data.ImageDataset;
-import jgrad.nn.SafeTensors;
-import jgrad.optim.Optimizers;
 import jgrad.app.Preset;
+import jgrad.app.Predictor;
 import jgrad.app.Run;
+import jgrad.app.Setting;
 import jgrad.app.Settings;
+import jgrad.app.Sources;
 import jgrad.app.Stats;
-import jgrad.train.Evaluation;
+import jgrad.data.Task;
+import jgrad.models.Layers;
+import jgrad.models.Spec;
+import jgrad.nn.SafeTensors;
 import jgrad.report.Misclassifications;
 import jgrad.report.Report;
 import jgrad.report.ReportWriter;
 import jgrad.report.RunRecord;
 import jgrad.report.RunRecorder;
+import jgrad.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code jgrad train}: a preset or any network from a spec, on real Fashion-MNIST, with every setting overridable. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a network on real Fashion-MNIST: a preset, or any MLP or CNN written as a spec (--arch).",
-                "Prints what the notebook prints: per-epoch loss, test accuracy, cross-entropy on the training and test sets.",
-                "Presets (each a named spec, with its optimizer; batch 64, 10 epochs):",
-                "  simple   notebook 1c, SGD lr 0.01:       flatten, fc1=linear 256, relu, fc2=linear 128, relu, fc3=linear 10",
-                "  complex  notebook 1d, Adam lr 1e-3, weight decay 1e-5:",
-                "           flatten, fc1=linear 512, batch_norm1=bn, leakyrelu 0.2, fc2=linear 256, batch_norm2=bn, leakyrelu 0.2,",
-                "           fc3=linear 128, batch_norm3=bn, leakyrelu 0.2, fc4=linear 10",
-                "  cnn      beyond the notebook, Adam lr 1e-3:",
-                "           conv 32 3 same, bn, relu, maxpool 2, conv 64 3 same, bn, relu, maxpool 2, flatten, linear 128, relu,",
-                "           dropout 0.3, linear 10",
-                "A spec lists layers separated by commas, inputs [1, 28, 28]; sizes in are inferred:",
-                "  conv OUT K [same|valid|pad P] [stride S] [dilation D] [groups G] [nobias], linear OUT [nobias], bn, relu,",
-                "  leakyrelu [SLOPE], sigmoid, tanh, maxpool K [stride S] [pad P], avgpool K [stride S] [pad P],",
-                "  adaptiveavgpool SIZE, dropout [P], dropout2d [P], flatten; NAME=LAYER names a layer's state-dict keys."})
+/**
+ * {@code jgrad train}: a preset or any network from a spec, on Fashion-MNIST or the user's own data,
+ * with every {@link Setting} an option.
+ */
+@Command(name = "train", modelTransformer = SettingOptions.class, mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a network: a preset, or any MLP or CNN written as a spec (--arch), on Fashion-MNIST or your own data (--data).",
+                "Prints what the notebook prints: per-epoch loss, then the test scores (accuracy and cross-entropy for classes;",
+                "RMSE, MAE and R² for real-valued targets). The presets and the network grammar are listed at the end."})
 public class TrainCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, defaultValue = "simple", description = "Preset: simple (1c), complex (1d) or cnn. Default: ${DEFAULT-VALUE}.")
-    String model;
-    @Option(names = "--arch", paramLabel = "SPEC", description = "The network as a spec (see above) instead of the preset's; the preset's optimizer settings apply.")
-    String arch;
-    @Option(names = {"-e", "--epochs"}, description = "Epochs (default: 10, the notebook's).")
-    Integer epochs;
-    @Option(names = {"-b", "--batch-size"}, description = "Batch size (default: 64).")
-    Integer batchSize;
-    @Option(names = "--lr", converter = CommonOptions.AnyFloat.class, description = "Learning rate (default: the preset's, 0.01 or 0.001).")
-    Float lr;
-    @Option(names = "--optimizer", description = "sgd, adam or adamw (default: the preset's).")
-    String optimizer;
-    @Option(names = "--weight-decay", converter = CommonOptions.AnyFloat.class, description = "Weight decay (default: the preset's, 0 or 1e-5).")
-    Float weightDecay;
-    @Option(names = "--momentum", defaultValue = "0", converter = CommonOptions.AnyFloat.class, description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    float momentum;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for initial weights and shuffling (default: ${DEFAULT-VALUE}).")
-    long seed;
     @Option(names = "--seeds", paramLabel = "N", description = {"Train N times, seeds SEED..SEED+N-1, and print mean ± std and the 95%% interval",
-            "(Student's t) of test accuracy and cross-entropy; --save and --report are for one seed only."})
+            "(Student's t) of the test scores; --save and --report are for one seed only."})
     Integer seeds;
     @Mixin
     CommonOptions common;
@@ -73,7 +50,7 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
     boolean noProgress;
     @Option(names = "--save", paramLabel = "FILE", description = {"Save the trained weights and buffers (state dict, PyTorch names) as safetensors,",
-            "with the network's spec and class names, for jgrad predict and jgrad export."})
+            "with the network's spec, classes and input transform, for jgrad predict and jgrad export."})
     java.nio.file.Path save;
     @Option(names = "--report", paramLabel = "DIR", description = {"Write an HTML report with charts to DIR/index.html.",
             "Scores both sets after every epoch for the curves (about 0.3 s an epoch for simple)."})
@@ -81,52 +58,75 @@ public class TrainCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions checkpoints;
 
-    @Spec
+    @picocli.CommandLine.Spec
     protected CommandSpec spec;
 
-    protected Settings settings() {
-        Preset p = Preset.byId(model);
-        if (p == null) throw new ParameterException(spec.commandLine(), "unknown model '" + model + "': expected simple, complex or cnn");
-        Settings.Builder b = common.settings(p, epochs != null ? epochs : p.epochs, seed).momentum(momentum).arch(arch);
-        if (batchSize != null) b.batchSize(batchSize);
-        if (lr != null) b.lr(lr);
-        if (optimizer != null) b.optimizer(optimizer);
-        if (weightDecay != null) b.weightDecay(weightDecay);
-        if (epochs != null && epochs < 1) throw new ParameterException(spec.commandLine(), "--epochs must be at least 1, got " + epochs);
-        if (batchSize != null && batchSize < 1) throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
-        if (common.threads() < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + common.threads());
-        CommonOptions.checkFinite(spec.commandLine(), "--lr", lr, 0, true);
-        CommonOptions.checkFinite(spec.commandLine(), "--weight-decay", weightDecay, 0, false);
-        CommonOptions.checkFinite(spec.commandLine(), "--momentum", momentum, 0, false);
-        if (optimizer != null && !Optimizers.NAMES.contains(optimizer))
-            throw new ParameterException(spec.commandLine(), "unknown optimizer '" + optimizer + "': expected one of " + Optimizers.NAMES);
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) { // a bad --arch spec
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+    /** The presets and the spec grammar, for the end of {@code --help}. */
+    static String[] footer() {
+        List<String> lines = new java.util.ArrayList<>(List.of("", "Presets (each a named spec whose last linear gets the data's outputs; batch 64):"));
+        for (Preset p : Preset.values())
+            lines.add(String.format(Locale.ROOT, "  %-8s %s lr %s%s, %d epochs: %s", p.id(), p.optimizer, Setting.LR.shown(p.lr),
+                    p.weightDecay != 0 ? ", weight decay " + Setting.WEIGHT_DECAY.shown(p.weightDecay) : "", p.epochs, p.spec));
+        lines.add("A spec lists layers separated by commas; input sizes are inferred from the data, so only outputs are written:");
+        for (String l : Layers.helpLines()) lines.add("  " + l);
+        lines.add("NAME=LAYER names a layer's state-dict keys.");
+        return lines.toArray(String[]::new);
+    }
+
+    /** The settings the command line gives, for {@code preset}'s defaults (the one {@code --model} names, else simple). */
+    protected Settings settings(Preset preset) {
+        Preset named = SettingOptions.preset(spec.commandLine());
+        return SettingOptions.read(spec.commandLine(), named != null ? named : preset, List.of());
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        var cl = spec.commandLine();
         if (report != null && checkpoints.resume != null)
-            throw new ParameterException(spec.commandLine(), "--report cannot be combined with --resume: its curves need every epoch's scores");
-        CheckpointOptions.Plan plan = checkpoints.plan(settings(), spec.commandLine(), out, err);
+            throw new ParameterException(cl, "--report cannot be combined with --resume: its curves need every epoch's scores");
+        if (seeds != null && seeds < 1) throw new ParameterException(cl, "--seeds must be at least 1, got " + seeds);
+        if (seeds != null && (save != null || report != null)) throw new ParameterException(cl, "--save and --report need a single seed, not --seeds");
+        CheckpointOptions.Plan plan = checkpoints.plan(settings(Preset.SIMPLE), cl, out, err);
         Settings s = plan.settings();
         if (save != null) Errors.checkWritable(save, false);
         if (plan.checkpoints().dir() != null) Errors.checkWritable(plan.checkpoints().dir(), true);
-        ImageDataset[] data = load();
+        if (report != null) ReportWriter.checkTarget(report); // refused now, not after the training
+        Sources.Loaded data;
+        try {
+            data = load(s);
+        } catch (IllegalArgumentException e) { // an option that does not apply to the source, an unknown source
+            throw new ParameterException(cl, e.getMessage());
+        }
+        // with --data and neither --model nor --arch, the preset that fits the data
+        String chose = "";
+        if (plan.checkpoints().resume() == null && !SettingOptions.given(cl, Setting.MODEL) && s.arch() == null) {
+            Preset fit = Sources.defaultPreset(data);
+            if (fit != s.preset()) {
+                s = settings(fit);
+                chose = ", the default for " + (data.train().sampleShape().length == 1 ? "a table" : "images");
+            }
+        }
         // data[0] is null when the training set lives elsewhere (Spark reads its shards from Parquet)
-        if (data[0] != null && s.batchSize() > data[0].size())
-            throw new ParameterException(spec.commandLine(), "--batch-size " + s.batchSize() + " is larger than the training set ("
-                    + data[0].size() + " images)");
+        if (data.train() != null && s.batchSize() > data.train().size())
+            throw new ParameterException(cl, "--batch-size " + s.batchSize() + " is larger than the training set ("
+                    + data.train().size() + " images)");
+        Run.Data prepared;
+        Spec network;
+        try {
+            prepared = data.train() != null ? Run.prepare(s, data.train(), data.test()) : Run.prepare(s, data.test(), data.test());
+            network = Run.spec(s, prepared);
+        } catch (IllegalArgumentException e) { // a spec that does not fit the data, a task the data cannot have
+            throw new ParameterException(cl, e.getMessage());
+        }
         if (seeds != null) return seeds(s, data, out, err);
-        long params = Run.model(s).parameters().stream().mapToLong(jgrad.autograd.Tensor::numel).sum();
-        out.printf(Locale.ROOT, "Training %s: %s (%,d parameters); %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
+        boolean fashion = data.kind().equals("fashion-mnist");
+        if (!fashion) out.println("Data " + Sources.describe(data) + "; " + prepared.task().id() + ", inputs " + describe(prepared.transform()));
+        out.printf(Locale.ROOT, "Training %s%s: %s (%,d parameters); %s lr %s%s, batch %d, %d epochs, seed %d, %d threads%n",
                 s.arch() != null ? "--arch" : s.preset().id() + (s.preset().fromNotebook() ? " (notebook " + s.preset().exercise + ")" : ""),
-                s.spec(), params, s.optimizer(), plain(s.lr()), s.weightDecay() != 0 ? ", weight decay " + plain(s.weightDecay()) : "",
-                s.batchSize(), s.epochs(), s.seed(), s.threads());
+                chose, network.resolved(), network.parameterCount(), s.optimizer(), Setting.LR.shown(s.lr()),
+                s.weightDecay() != 0 ? ", weight decay " + Setting.WEIGHT_DECAY.shown(s.weightDecay()) : "", s.batchSize(), s.epochs(), s.seed(),
+                s.threads());
         boolean notebookSettings = s.hasNotebookHyperparameters();
         var progress = new Progress(out, err, !noProgress && Progress.isTerminal(), s.preset(), notebookSettings);
         var recorder = report != null ? new RunRecorder(progress) : null;
@@ -135,65 +135,73 @@ public class TrainCommand implements Callable<Integer> {
         NotebookOutput.printResult(out, r, notebookSettings && s.epochs() == s.preset().epochs);
         if (save != null) {
             var state = r.model().stateDict();
-            // the spec, input shape and class names let jgrad predict and jgrad export rebuild the network from the file alone
+            // the spec, input shape, classes and transform let jgrad predict and jgrad export rebuild the network from the file alone
             try {
-                SafeTensors.save(state, jgrad.app.Predictor.metadata(s.spec(), Preset.INPUT, data[1].classNames(), Main.VERSION), save);
+                SafeTensors.save(state, Predictor.metadata(network, r.data(), data.kind(), data.features(), Main.VERSION), save);
             } catch (java.io.IOException e) {
-                throw Errors.cannotWrite(save, e);
+                throw Errors.cannotWrite("the model", save, e);
             }
             out.println("Saved " + state.size() + " tensors to " + save);
         }
         if (notebookEval) {
-            Evaluation nb = Run.evaluate(r.model(), data[1], false);
+            Evaluation nb = r.data().evaluate(r.model(), r.data().test(), false);
             out.printf(Locale.ROOT, "Without eval() (the notebook's way): accuracy %.2f%%, cross-entropy %.4f%n", nb.accuracy(), nb.meanLoss());
         }
-        if (confusion) out.print(r.test().report());
+        if (confusion && r.data().task() != Task.REGRESS) out.print(r.test().report());
         if (report != null) {
             String name = s.arch() != null ? "arch" : s.preset().label();
-            RunRecord run = recorder.record(name, r, Misclassifications.mostConfident(r.model(), data[1], 16));
+            RunRecord run = recorder.record(name, r, Misclassifications.mostConfident(r, 16));
             var published = notebookSettings ? Map.of(name, Report.notebookNumbers(s.preset(), s.epochs())) : Map.<String, Map<String, String>>of();
-            ReportWriter.write(report, new Report("jgrad train: " + name + ", " + s.spec(), Main.VERSION, List.of(run), published));
+            try {
+                ReportWriter.write(report, new Report("jgrad train: " + name + ", " + network.resolved(), Main.VERSION, List.of(run), published));
+            } catch (java.io.IOException e) {
+                throw Errors.cannotWrite("the report", report, e);
+            }
             out.println("Report: " + report.resolve("index.html"));
         }
         return 0;
     }
 
-    private int seeds(Settings s, ImageDataset[] data, PrintWriter out, PrintWriter err) {
-        if (seeds < 1) throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
-        if (save != null || report != null) throw new ParameterException(spec.commandLine(), "--save and --report need a single seed, not --seeds");
-        double[] acc = new double[seeds], ce = new double[seeds];
+    private int seeds(Settings s, Sources.Loaded data, PrintWriter out, PrintWriter err) {
+        double[] score = new double[seeds], loss = new double[seeds];
+        boolean regress = false;
         for (int i = 0; i < seeds; i++) {
             Settings si = s.toBuilder().seed(s.seed() + i).build();
-            out.printf(Locale.ROOT, "Seed %d: %s, %s lr %s, %d epochs%n", si.seed(), si.spec(), si.optimizer(), plain(si.lr()), si.epochs());
-            Run.Result r = Run.run(si, data[0], data[1], new Progress(out, err, !noProgress && Progress.isTerminal(), si.preset(), false));
+            out.printf(Locale.ROOT, "Seed %d: %s, %s lr %s, %d epochs%n", si.seed(), si.arch() != null ? si.arch() : si.preset().id(), si.optimizer(),
+                    Setting.LR.shown(si.lr()), si.epochs());
+            Run.Result r = train(si, data, new Progress(out, err, !noProgress && Progress.isTerminal(), si.preset(), false), Run.Checkpoints.NONE, out);
             NotebookOutput.printResult(out, r, false);
-            acc[i] = r.test().accuracy();
-            ce[i] = r.test().meanLoss();
+            regress = r.data().task() == Task.REGRESS;
+            score[i] = regress ? r.test().r2() : r.test().accuracy();
+            loss[i] = regress ? r.test().rmse() : r.test().meanLoss();
         }
-        Stats a = Stats.of(acc), c = Stats.of(ce);
-        out.printf(Locale.ROOT, "Over %d seeds (%d..%d): test accuracy %.2f ± %.2f%% [95%% CI %.2f, %.2f], test cross-entropy %.4f ± %.4f [%.4f, %.4f]%n",
-                seeds, s.seed(), s.seed() + seeds - 1, a.mean(), a.std(), a.mean() - a.half(), a.mean() + a.half(), c.mean(), c.std(),
-                c.mean() - c.half(), c.mean() + c.half());
+        Stats a = Stats.of(score), c = Stats.of(loss);
+        String what = regress ? "R²" : "accuracy", unit = regress ? "" : "%", lossName = regress ? "RMSE" : "cross-entropy";
+        out.printf(Locale.ROOT, "Over %d seeds (%d..%d): test %s %.4f ± %.4f%s [95%% CI %.4f, %.4f], test %s %.4f ± %.4f [%.4f, %.4f]%n",
+                seeds, s.seed(), s.seed() + seeds - 1, what, a.mean(), a.std(), unit, a.mean() - a.half(), a.mean() + a.half(), lossName,
+                c.mean(), c.std(), c.mean() - c.half(), c.mean() + c.half());
         out.println("(std with n-1; 95% CI from Student's t with n-1 degrees of freedom)");
         return 0;
     }
 
-    /** The train and test splits, as the data options say. */
-    protected ImageDataset[] load() throws java.io.IOException {
-        return common.load();
+    /** A transform as the run's first lines say it: fitted statistics are summarised, not listed. */
+    static String describe(jgrad.data.Transform t) {
+        String text = t.toString();
+        return t.channels() > 3 ? text.replaceAll("Normalize\\(mean=\\[[^]]*], std=\\[[^]]*]\\)", "Normalize(each of the " + t.channels()
+                + " columns' mean and std over the training set)") : text;
+    }
+
+    /** The training and test sets, as {@code s} and the data options say. */
+    protected Sources.Loaded load(Settings s) throws java.io.IOException {
+        return Sources.load(s, common.source());
     }
 
     /**
-     * Trains and evaluates {@code s} on {@code data} (train, test); {@code progress} sees every step
-     * and epoch; {@code checkpoints} says where to write and resume from.
+     * Trains and evaluates {@code s} on {@code data}; {@code progress} sees every step and epoch;
+     * {@code checkpoints} says where to write and resume from.
      */
-    protected Run.Result train(Settings s, ImageDataset[] data, jgrad.train.Trainer.Listener progress, Run.Checkpoints checkpoints,
+    protected Run.Result train(Settings s, Sources.Loaded data, jgrad.train.Trainer.Listener progress, Run.Checkpoints checkpoints,
                                PrintWriter out) {
-        return Run.run(s, data[0], data[1], progress, checkpoints);
-    }
-
-    /** 1e-05 as 0.00001: settings read as typed. */
-    static String plain(float v) {
-        return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
+        return Run.run(s, data.train(), data.test(), progress, checkpoints);
     }
 }

@@ -18,6 +18,8 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import jgrad.report.EpochRecord.Scores;
+
 /**
  * The report's line and bar charts, drawn by XChart into images. Every x axis is in epochs, a step
  * at {@code (e - 1) + j / steps_e} for step j of epoch e, so runs with different batch sizes
@@ -37,7 +39,7 @@ final class Charts {
 
     /** Step loss raw and smoothed, and each epoch's mean at the epoch's middle. */
     static BufferedImage loss(RunRecord r) {
-        XYChart c = xy("Training loss", "loss (cross-entropy)", r.epochs().size(), false);
+        XYChart c = xy("Training loss", "loss (" + r.lossName() + ")", r.epochs().size(), false);
         double[] x = stepX(r.epochs());
         double[] raw = r.stepLoss().stream().mapToDouble(Double::doubleValue).toArray();
         // raw steps faint and grey so that the average stays visible through thousands of them
@@ -49,24 +51,129 @@ final class Charts {
 
     /** Accuracy on the training and test sets after each epoch. */
     static BufferedImage accuracy(RunRecord r) {
-        XYChart c = xy("Accuracy after each epoch", "accuracy (%)", r.epochs().size(), true);
-        color(points(c, "training set", r.epochs(), EpochRecord::trainAccuracy, 0), PALETTE[0]);
-        color(points(c, "test set", r.epochs(), EpochRecord::testAccuracy, 0), PALETTE[1]);
+        return perEpoch(r, "Accuracy after each epoch", "accuracy (%)", Scores::accuracy);
+    }
+
+    /** Cross-entropy (binary for a binary task) on both sets after each epoch, and the epoch's mean batch loss while training. */
+    static BufferedImage crossEntropy(RunRecord r) {
+        String name = r.lossName();
+        XYChart c = xy(Character.toUpperCase(name.charAt(0)) + name.substring(1) + " after each epoch", "mean " + name, r.epochs().size(), true);
+        color(points(c, "training set", r.epochs(), RunRecord.on(true, Scores::loss), 0), PALETTE[0]);
+        color(points(c, "test set", r.epochs(), RunRecord.on(false, Scores::loss), 0), PALETTE[1]);
+        color(points(c, "mean batch loss during the epoch", r.epochs(), EpochRecord::meanLoss, 0), PALETTE[2]);
         return image(c);
     }
 
-    /** Cross-entropy on both sets after each epoch, and the epoch's mean batch loss while training. */
-    static BufferedImage crossEntropy(RunRecord r) {
-        XYChart c = xy("Cross-entropy after each epoch", "mean cross-entropy", r.epochs().size(), true);
-        color(points(c, "training set", r.epochs(), EpochRecord::trainCrossEntropy, 0), PALETTE[0]);
-        color(points(c, "test set", r.epochs(), EpochRecord::testCrossEntropy, 0), PALETTE[1]);
-        color(points(c, "mean batch loss during the epoch", r.epochs(), EpochRecord::meanLoss, 0), PALETTE[2]);
+    /** RMSE (solid) and MAE (dashed) on the training and test sets after each epoch, in the targets' units. */
+    static BufferedImage errors(RunRecord r) {
+        XYChart c = xy("RMSE and MAE after each epoch", "error (the target's units)", r.epochs().size(), true);
+        color(points(c, "RMSE, training set", r.epochs(), RunRecord.on(true, Scores::rmse), 0), PALETTE[0]);
+        color(points(c, "RMSE, test set", r.epochs(), RunRecord.on(false, Scores::rmse), 0), PALETTE[1]);
+        dashed(color(points(c, "MAE, training set", r.epochs(), RunRecord.on(true, Scores::mae), 0), PALETTE[0]));
+        dashed(color(points(c, "MAE, test set", r.epochs(), RunRecord.on(false, Scores::mae), 0), PALETTE[1]));
+        return image(c);
+    }
+
+    /** R² on the training and test sets after each epoch. */
+    static BufferedImage r2(RunRecord r) {
+        return perEpoch(r, "R² after each epoch", "R²", Scores::r2);
+    }
+
+    /**
+     * The ROC curve of a binary run on the test set: for every threshold t, the true positive rate
+     * {@code #(score ≥ t, label 1)/#(label 1)} against the false positive rate
+     * {@code #(score ≥ t, label 0)/#(label 0)}, with the diagonal a random guess draws.
+     */
+    static BufferedImage roc(RunRecord r, double auc) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("ROC curve, test set" + (Double.isNaN(auc) ? "" : String.format(java.util.Locale.ROOT, " (AUC = %.4f)", auc)))
+                .xAxisTitle("false positive rate").yAxisTitle("true positive rate").build();
+        style(c.getStyler());
+        c.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0).setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
+        XYSeries chance = c.addSeries("random guess", new double[]{0, 1}, new double[]{0, 1});
+        chance.setMarker(SeriesMarkers.NONE);
+        chance.setLineColor(Color.GRAY);
+        chance.setLineStyle(DASHED);
+        double[][] curve = rocCurve(r.scores(), r.truth());
+        XYSeries s = c.addSeries("model", curve[0], curve[1]);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(PALETTE[0]);
+        s.setLineWidth(2.5f);
+        return image(c);
+    }
+
+    /**
+     * The ROC curve's corners, {@code {fpr[], tpr[]}} from (0, 0) to (1, 1): samples taken in
+     * descending score, each run of equal scores at once (so ties make a diagonal step, as
+     * sklearn's {@code roc_curve} draws them). Empty rates (no positives or no negatives) are 0.
+     */
+    static double[][] rocCurve(float[] score, float[] label) {
+        int n = score.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(score[b], score[a]));
+        long positives = 0;
+        for (float y : label) if (y == 1) positives++;
+        long negatives = n - positives;
+        List<Double> fpr = new ArrayList<>(List.of(0.0)), tpr = new ArrayList<>(List.of(0.0));
+        long tp = 0, fp = 0;
+        for (int i = 0; i < n; ) {
+            int j = i;
+            while (j < n && score[order[j]] == score[order[i]]) {
+                if (label[order[j]] == 1) tp++;
+                else fp++;
+                j++;
+            }
+            fpr.add(negatives == 0 ? 0 : (double) fp / negatives);
+            tpr.add(positives == 0 ? 0 : (double) tp / positives);
+            i = j;
+        }
+        return new double[][]{fpr.stream().mapToDouble(Double::doubleValue).toArray(), tpr.stream().mapToDouble(Double::doubleValue).toArray()};
+    }
+
+    /** At most this many points in a scatter chart; a larger test set is drawn by an even stride through it. */
+    static final int SCATTER_POINTS = 5000;
+
+    /** Each test sample's prediction against its true value (first target), and the line y = x where they would agree. */
+    static BufferedImage scatter(RunRecord r) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Predicted against true, test set")
+                .xAxisTitle("true value").yAxisTitle("predicted value").build();
+        style(c.getStyler());
+        c.getStyler().setMarkerSize(5);
+        float[] p = r.scores(), t = r.truth();
+        int stride = Math.max(1, (p.length + SCATTER_POINTS - 1) / SCATTER_POINTS), m = (p.length + stride - 1) / stride;
+        double[] x = new double[m], y = new double[m];
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (int i = 0; i < m; i++) {
+            x[i] = t[i * stride];
+            y[i] = p[i * stride];
+            lo = Math.min(lo, Math.min(x[i], y[i]));
+            hi = Math.max(hi, Math.max(x[i], y[i]));
+        }
+        if (m == 0) {
+            lo = 0;
+            hi = 1;
+        }
+        double pad = Math.max((hi - lo) * 0.04, 1e-6);
+        c.getStyler().setXAxisMin(lo - pad).setXAxisMax(hi + pad).setYAxisMin(lo - pad).setYAxisMax(hi + pad);
+        XYSeries ideal = c.addSeries("predicted = true", new double[]{lo - pad, hi + pad}, new double[]{lo - pad, hi + pad});
+        ideal.setMarker(SeriesMarkers.NONE);
+        ideal.setLineColor(Color.GRAY);
+        ideal.setLineStyle(DASHED);
+        if (m > 0) {
+            XYSeries s = c.addSeries("test samples", x, y);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setMarkerColor(new Color(31, 119, 180, 150));
+        }
         return image(c);
     }
 
     /** Smoothed step loss of several runs on one axis. */
     static BufferedImage overlayLoss(List<RunRecord> runs) {
-        XYChart c = xy("Training loss (moving average, β = " + EMA_BETA + ")", "loss (cross-entropy)", mostEpochs(runs), false);
+        List<String> names = runs.stream().map(RunRecord::lossName).distinct().toList();
+        XYChart c = xy("Training loss (moving average, β = " + EMA_BETA + ")", names.size() == 1 ? "loss (" + names.getFirst() + ")" : "loss",
+                mostEpochs(runs), false);
         for (int i = 0; i < runs.size(); i++) {
             RunRecord r = runs.get(i);
             double[] raw = r.stepLoss().stream().mapToDouble(Double::doubleValue).toArray();
@@ -77,13 +184,30 @@ final class Charts {
 
     /** Test accuracy (solid) and training accuracy (dashed) of several runs after each epoch. */
     static BufferedImage overlayAccuracy(List<RunRecord> runs) {
-        XYChart c = xy("Accuracy after each epoch", "accuracy (%)", mostEpochs(runs), true);
+        return overlay(runs, "Accuracy after each epoch", "accuracy (%)", Scores::accuracy);
+    }
+
+    /** Test R² (solid) and training R² (dashed) of several runs after each epoch. */
+    static BufferedImage overlayR2(List<RunRecord> runs) {
+        return overlay(runs, "R² after each epoch", "R²", Scores::r2);
+    }
+
+    /** A score on the training and test sets after each epoch. */
+    private static BufferedImage perEpoch(RunRecord r, String title, String yTitle, ToDoubleFunction<Scores> score) {
+        XYChart c = xy(title, yTitle, r.epochs().size(), true);
+        color(points(c, "training set", r.epochs(), RunRecord.on(true, score), 0), PALETTE[0]);
+        color(points(c, "test set", r.epochs(), RunRecord.on(false, score), 0), PALETTE[1]);
+        return image(c);
+    }
+
+    /** A score of several runs after each epoch: the test set's solid, the training set's dashed, one colour a run. */
+    private static BufferedImage overlay(List<RunRecord> runs, String title, String yTitle, ToDoubleFunction<Scores> score) {
+        XYChart c = xy(title, yTitle, mostEpochs(runs), true);
         for (int i = 0; i < runs.size(); i++) {
             RunRecord r = runs.get(i);
             Color col = PALETTE[i % PALETTE.length];
-            color(points(c, r.name() + " test", r.epochs(), EpochRecord::testAccuracy, 0), col);
-            XYSeries t = points(c, r.name() + " training", r.epochs(), EpochRecord::trainAccuracy, 0);
-            if (color(t, col) != null) t.setLineStyle(DASHED);
+            color(points(c, r.name() + " test", r.epochs(), RunRecord.on(false, score), 0), col);
+            dashed(color(points(c, r.name() + " training", r.epochs(), RunRecord.on(true, score), 0), col));
         }
         return image(c);
     }
@@ -196,6 +320,10 @@ final class Charts {
         XYSeries s = c.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.CIRCLE);
         return s;
+    }
+
+    private static void dashed(XYSeries s) {
+        if (s != null) s.setLineStyle(DASHED);
     }
 
     static XYSeries color(XYSeries s, Color color) {

@@ -10,6 +10,8 @@ import jgrad.autograd.Tensor;
 import jgrad.data.Batch;
 import jgrad.data.DataLoader;
 import jgrad.data.ImageDataset;
+import jgrad.data.Task;
+import jgrad.data.Transform;
 import jgrad.nn.Module;
 
 /**
@@ -25,11 +27,25 @@ public final class Misclassifications {
     private Misclassifications() {}
 
     /**
-     * The {@code k} most confidently misclassified images of {@code data}, inputs transformed as in
-     * training ({@link Run#TRANSFORM}). Runs in eval mode without recording gradients, and leaves the
+     * The {@code k} most confidently misclassified images of {@code data}, inputs transformed as the
+     * notebook's ({@link Run#TRANSFORM}). Runs in eval mode without recording gradients, and leaves the
      * model in the mode it was in.
      */
     public static List<Misclassified> mostConfident(Module model, ImageDataset data, int k) {
+        return mostConfident(model, data, Run.TRANSFORM, Task.CLASSIFY, k);
+    }
+
+    /**
+     * The {@code k} test images a run's model gets most confidently wrong, with the run's transform;
+     * none when its test samples are not images or its targets are real values.
+     */
+    public static List<Misclassified> mostConfident(Run.Result r, int k) {
+        if (!(r.data().test() instanceof ImageDataset images) || r.data().task() == Task.REGRESS) return List.of();
+        return mostConfident(r.model(), images, r.data().transform(), r.data().task(), k);
+    }
+
+    /** For a binary classifier the probability of its answer is σ(z) or 1 − σ(z), else the softmax's largest. */
+    private static List<Misclassified> mostConfident(Module model, ImageDataset data, Transform transform, Task task, int k) {
         if (k < 0) throw new IllegalArgumentException("k must be non-negative, got " + k);
         record Wrong(int index, int predicted, double probability) {}
         List<Wrong> wrong = new ArrayList<>();
@@ -37,33 +53,39 @@ public final class Misclassifications {
         model.eval();
         int base = 0;
         try (var g = GradMode.noGrad()) {
-            for (Batch b : loader(data, Run.EVAL_BATCH)) {
+            for (Batch b : DataLoader.builder(data).batchSize(Run.EVAL_BATCH).transform(transform).build()) {
                 Tensor logits = model.forward(b.inputs());
-                // the prediction as Evaluation makes it (arg-max of the logits), so it agrees with the confusion matrix
-                float[] probs = logits.softmax(1).data(), pred = logits.argmax(1).data(), labels = b.labels().data();
-                int n = b.size(), classes = logits.size(1);
-                for (int i = 0; i < n; i++)
-                    if (pred[i] != labels[i]) wrong.add(new Wrong(base + i, (int) pred[i], probs[i * classes + (int) pred[i]]));
+                float[] labels = b.labels().data();
+                int n = b.size();
+                if (task == Task.BINARY) {
+                    float[] p = logits.sigmoid().data();
+                    for (int i = 0; i < n; i++) {
+                        int pred = p[i] > 0.5f ? 1 : 0;
+                        if (pred != labels[i]) wrong.add(new Wrong(base + i, pred, pred == 1 ? p[i] : 1 - p[i]));
+                    }
+                } else {
+                    // the prediction as Evaluation makes it (arg-max of the logits), so it agrees with the confusion matrix
+                    float[] probs = logits.softmax(1).data(), pred = logits.argmax(1).data();
+                    int classes = logits.size(1);
+                    for (int i = 0; i < n; i++)
+                        if (pred[i] != labels[i]) wrong.add(new Wrong(base + i, (int) pred[i], probs[i * classes + (int) pred[i]]));
+                }
                 base += n;
             }
         } finally {
             if (wasTraining) model.train();
         }
         var pixels = data.pixels();
-        int size = data.rows() * data.cols();
+        int size = data.channels() * data.rows() * data.cols();
         return wrong.stream()
                 .sorted(Comparator.comparingDouble(Wrong::probability).reversed().thenComparingInt(Wrong::index))
                 .limit(k)
                 .map(w -> {
                     byte[] img = new byte[size];
                     pixels.get(w.index() * size, img);
-                    return new Misclassified(w.index(), data.label(w.index()), w.predicted(), w.probability(), data.rows(), data.cols(), img);
+                    return new Misclassified(w.index(), data.label(w.index()), w.predicted(), w.probability(), data.channels(), data.rows(),
+                            data.cols(), img);
                 })
                 .toList();
-    }
-
-    /** The one place the report builds a {@link DataLoader}: batches of {@code data} transformed as in training. */
-    static DataLoader loader(ImageDataset data, int batchSize) {
-        return DataLoader.builder(data).batchSize(batchSize).transform(Run.TRANSFORM).build();
     }
 }

@@ -101,7 +101,7 @@ final class Pictures {
             int scale = Math.max(1, IMAGE_PX / Math.max(m.rows(), m.cols()));
             int x0 = 8 + (i % columns) * TILE_W, y0 = top + (i / columns) * tileH;
             int ix = x0 + (TILE_W - m.cols() * scale) / 2;
-            g.drawImage(gray(m), ix, y0, m.cols() * scale, m.rows() * scale, null);
+            g.drawImage(picture(m), ix, y0, m.cols() * scale, m.rows() * scale, null);
             g.setColor(Color.LIGHT_GRAY);
             g.drawRect(ix - 1, y0 - 1, m.cols() * scale + 1, m.rows() * scale + 1);
             g.setColor(INK);
@@ -126,9 +126,19 @@ final class Pictures {
         g.drawString(text, cx - g.getFontMetrics().stringWidth(text) / 2, baseline);
     }
 
-    private static BufferedImage gray(Misclassified m) {
-        BufferedImage img = new BufferedImage(m.cols(), m.rows(), BufferedImage.TYPE_BYTE_GRAY);
-        img.getRaster().setDataElements(0, 0, m.cols(), m.rows(), m.pixels());
+    /** The image in its own colours: grey, or RGB from its three channel planes. */
+    static BufferedImage picture(Misclassified m) {
+        int w = m.cols(), h = m.rows();
+        if (m.channels() == 1) {
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setDataElements(0, 0, w, h, m.pixels());
+            return img;
+        }
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        byte[] p = m.pixels();
+        int plane = w * h;
+        for (int i = 0; i < plane; i++)
+            img.setRGB(i % w, i / w, (p[i] & 0xFF) << 16 | (p[plane + i] & 0xFF) << 8 | (p[2 * plane + i] & 0xFF));
         return img;
     }
 

@@ -36,7 +36,7 @@ public final class Plots {
             List<EpochRecord> points = new java.util.ArrayList<>();
             List<? extends Number> v = e.getValue();
             for (int k = 0; k < v.size(); k++)
-                points.add(new EpochRecord(k + 1, 0, v.get(k).doubleValue(), 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                points.add(new EpochRecord(k + 1, 0, v.get(k).doubleValue(), 0, 0));
             XYSeries s = Charts.color(Charts.points(c, e.getKey(), points, EpochRecord::meanLoss, 0), Charts.PALETTE[i++ % Charts.PALETTE.length]);
             if (s != null && v.size() == 1) s.setMarker(SeriesMarkers.CIRCLE);
         }

@@ -3,16 +3,12 @@ package jgrad.report;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
+
+import jgrad.io.AtomicFile;
 
 /**
  * Writes a {@link Report} as a directory: {@code index.html} and the PNG pictures it shows,
@@ -84,37 +82,14 @@ public final class ReportWriter {
 
     private static void write(Path dir, Map<String, byte[]> files, FileHook hook) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        if (parent == null) throw new IOException("cannot write a report as the root directory " + target);
-        String name = target.getFileName().toString();
-        Files.createDirectories(parent);
+        if (target.getParent() == null) throw new IOException("cannot write a report as the root directory " + target);
         checkReplaceable(target);
-        Path tmp = sibling(parent, name, "new");
-        try {
-            Files.createDirectory(tmp);
+        AtomicFile.stageDirectory(target, tmp -> {
             for (var f : files.entrySet()) {
-                writeSynced(tmp.resolve(f.getKey()), f.getValue());
+                Files.write(tmp.resolve(f.getKey()), f.getValue(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 hook.written(f.getKey());
             }
-            syncDirectory(tmp);
-        } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
-            throw e;
-        }
-        Path old = null;
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            old = sibling(parent, name, "old");
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            if (old != null) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(tmp);
-            throw e;
-        }
-        syncDirectory(parent);
-        if (old != null) deleteTree(old);
+        });
     }
 
     /** The page and its pictures as the bytes of each file, pictures first. */
@@ -137,6 +112,19 @@ public final class ReportWriter {
         return png.toByteArray();
     }
 
+    /**
+     * Fails now, before the work whose report it is, when {@code dir} could not take a report: a
+     * file, a directory that is neither empty nor a report, or a parent where no directory can be
+     * made. Writes nothing that stays.
+     */
+    public static void checkTarget(Path dir) throws IOException {
+        Path target = dir.toAbsolutePath().normalize(), parent = target.getParent();
+        if (parent == null) throw new IOException("cannot write a report as the root directory " + target);
+        checkReplaceable(target);
+        Files.createDirectories(parent);
+        Files.delete(Files.createDirectory(sibling(parent, target.getFileName().toString(), "check")));
+    }
+
     private static void checkReplaceable(Path target) throws IOException {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) return;
         if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS))
@@ -154,30 +142,5 @@ public final class ReportWriter {
         Path p = parent.resolve("." + name + "." + kind + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) throw new FileAlreadyExistsException(p.toString());
         return p;
-    }
-
-    private static void writeSynced(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) ch.write(b);
-            ch.force(true);
-        }
-    }
-
-    /** Flushes a directory's entries (the names of the files in it) to disk. */
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // some platforms (Windows) cannot open a directory; there the file system orders the renames itself
-            if (!System.getProperty("os.name", "").startsWith("Windows")) throw e;
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }

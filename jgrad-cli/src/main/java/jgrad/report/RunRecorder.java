@@ -1,6 +1,5 @@
 package jgrad.report;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,8 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import jgrad.app.Run;
+import jgrad.app.Setting;
 import jgrad.app.Settings;
 import jgrad.autograd.Tensor;
+import jgrad.data.ImageDataset;
+import jgrad.data.Task;
 import jgrad.nn.Module;
 import jgrad.tensor.Simd;
 import jgrad.train.Evaluation;
@@ -18,7 +20,8 @@ import jgrad.train.Trainer;
 /**
  * A {@link Trainer.Listener} that keeps what the report needs from a training: every step's batch
  * loss, each epoch's mean loss, time and samples, and (as {@link Run.EpochScores}) each epoch's
- * accuracy and cross-entropy on both sets. It passes every call on to {@code next} (e.g.
+ * scores on both sets, those of the run's task (accuracy and cross-entropy; for a binary task also
+ * ROC AUC; for regression RMSE, MAE and R²). It passes every call on to {@code next} (e.g.
  * the CLI's progress bar), so it can sit in front of any other listener.
  *
  * <pre>{@code
@@ -48,54 +51,52 @@ public final class RunRecorder implements Run.EpochScores {
 
     @Override
     public void onEpoch(Trainer.Epoch e) {
-        epochs.add(new EpochRecord(e.epoch(), steps, e.meanLoss(), e.seconds(), e.samples(), Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+        epochs.add(new EpochRecord(e.epoch(), steps, e.meanLoss(), e.seconds(), e.samples()));
         steps = 0;
         next.onEpoch(e);
     }
 
-    /** Attaches accuracy and cross-entropy on both sets to the epoch that just ended, for per-epoch curves. */
+    /** Attaches the scores on both sets to the epoch that just ended, for per-epoch curves. */
     @Override
     public void scored(int epoch, Evaluation train, Evaluation test) {
         if (epochs.isEmpty() || epochs.getLast().epoch() != epoch)
             throw new IllegalStateException("epoch " + epoch + " has not ended yet: nothing to attach the evaluation to");
-        epochs.set(epochs.size() - 1, epochs.getLast().withEvaluation(train.accuracy(), train.meanLoss(), test.accuracy(), test.meanLoss()));
+        epochs.set(epochs.size() - 1, epochs.getLast().withScores(EpochRecord.Scores.of(train), EpochRecord.Scores.of(test)));
     }
 
     /**
-     * The finished run: the recorded losses, the settings and seed of {@code result}, its test
-     * confusion matrix, and its final train and test evaluation as the last epoch's (unless
-     * {@link #evaluated} already gave that epoch one).
+     * The finished run: the recorded losses, the settings, seed and task of {@code result}, its test
+     * confusion matrix (classes) or each test sample's score and true value (binary, regression),
+     * and its final train and test evaluation as the last epoch's (unless {@link #scored} already
+     * gave that epoch one). {@code worst} is kept when the test samples are images, else the record
+     * has none (there is nothing to draw).
      */
     public RunRecord record(String name, Run.Result result, List<Misclassified> worst) {
-        if (!epochs.isEmpty() && Double.isNaN(epochs.getLast().testAccuracy())) scored(epochs.getLast().epoch(), result.train(), result.test());
+        if (!epochs.isEmpty() && !epochs.getLast().scored()) scored(epochs.getLast().epoch(), result.train(), result.test());
         double trainSeconds = epochs.stream().mapToDouble(EpochRecord::seconds).sum();
         long samples = epochs.stream().mapToLong(EpochRecord::samples).sum();
-        return new RunRecord(name, settings(result.settings(), result.model()), result.settings().seed(), stepLoss, epochs,
-                result.test().confusion(), result.test().classNames(), worst, (System.nanoTime() - start) / 1e9,
+        Evaluation test = result.test();
+        boolean images = result.data().test() instanceof ImageDataset && test.task() != Task.REGRESS;
+        return new RunRecord(name, settings(result), result.settings().seed(), stepLoss, epochs, test.task(),
+                test.confusion(), test.classNames(), images ? worst : null, test.scores(), test.truth(), (System.nanoTime() - start) / 1e9,
                 trainSeconds > 0 ? samples / trainSeconds : Double.NaN);
     }
 
-    /** The settings of a run as the report's header lists them. */
-    static Map<String, String> settings(Settings s, Module model) {
+    /** The settings of a run as the report's header lists them: every setting that has a value, the network, the task, then the machine. */
+    static Map<String, String> settings(Run.Result r) {
+        Settings s = r.settings();
+        Module model = r.model();
         Map<String, String> m = new LinkedHashMap<>();
         long params = model.parameters().stream().mapToLong(Tensor::numel).sum();
-        m.put("preset", s.preset().id() + (s.preset().fromNotebook() ? " (notebook " + s.preset().exercise + ")" : ""));
-        m.put("network", s.spec());
+        for (Setting x : Setting.values())
+            if (s.get(x) != null && x != Setting.THREADS && !(Setting.DATA_OPTIONS.contains(x) && s.get(x).equals(x.defaultFor(s.preset()))))
+                m.put(x.title, x.shown(s.get(x)));
+        m.put("network", Run.spec(s, r.data()).resolved());
         m.put("model", model.getClass().getSimpleName() + ", " + String.format(Locale.ROOT, "%,d", params) + " parameters");
-        m.put("optimizer", s.optimizer());
-        m.put("learning rate", plain(s.lr()));
-        m.put("weight decay", plain(s.weightDecay()));
-        m.put("momentum", plain(s.momentum()));
-        m.put("batch size", Integer.toString(s.batchSize()));
-        m.put("epochs", Integer.toString(s.epochs()));
+        m.put("task", r.data().task().id());
         m.put("threads", s.threads() + " of " + Runtime.getRuntime().availableProcessors() + " cores");
         m.put("kernels", Simd.ENABLED ? "Vector API, " + Simd.VL + " float lanes" : "scalar (jgrad.simd=false)");
         m.put("Java", Runtime.version().toString());
         return m;
-    }
-
-    /** 1e-05 as 0.00001: settings read as typed. */
-    private static String plain(float v) {
-        return new BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }
 }

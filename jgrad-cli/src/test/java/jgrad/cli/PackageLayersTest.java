@@ -24,7 +24,7 @@ class PackageLayersTest {
     private static final Map<String, Integer> LAYER = Map.ofEntries(
             Map.entry("tensor", 0), Map.entry("io", 0), Map.entry("autograd", 1), Map.entry("nn", 2), Map.entry("loss", 2),
             Map.entry("optim", 3), Map.entry("data", 3), Map.entry("train", 4), Map.entry("models", 5),
-            Map.entry("export", 5), Map.entry("exercises", 5), Map.entry("app", 6), Map.entry("report", 7),
+            Map.entry("export", 6), Map.entry("exercises", 5), Map.entry("app", 6), Map.entry("report", 7),
             Map.entry("cli", 8), Map.entry("spark", 9), Map.entry("jupyter", 9));
     private static final Pattern USE = Pattern.compile("\\bjgrad\\.([a-z]+)\\.[A-Z]");
 

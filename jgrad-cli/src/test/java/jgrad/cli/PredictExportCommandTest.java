@@ -32,8 +32,8 @@ class PredictExportCommandTest {
     private Path model() throws IOException {
         String spec = "conv 4 3 same, relu, maxpool 2, flatten, linear 10";
         Path f = dir.resolve("m.safetensors");
-        SafeTensors.save(Spec.parse(spec, Preset.INPUT).build(new Rng(3)).stateDict(),
-                Predictor.metadata(spec, Preset.INPUT, FashionMNIST.SPEC.classNames(), Main.VERSION), f);
+        SafeTensors.save(Spec.parse(spec, FashionMNIST.SHAPE).build(new Rng(3)).stateDict(),
+                Predictor.metadata(spec, FashionMNIST.SHAPE, FashionMNIST.SPEC.classNames(), Main.VERSION), f);
         return f;
     }
 

@@ -58,6 +58,29 @@ class BrowserTest {
         String chromium = chromium();
         Path dir = tmp.resolve("report");
         ReportWriter.write(dir, SampleRuns.multi());
+        checkInBrowser(chromium, dir);
+
+        Path shot = tmp.resolve("screenshot.png");
+        chromium(chromium, "--hide-scrollbars", "--window-size=1200,2400", "--screenshot=" + shot, dir.resolve("index.html").toUri().toString());
+        BufferedImage png = ImageIO.read(shot.toFile());
+        assertNotNull(png, "Chromium's screenshot does not decode");
+        assertEquals(1200, png.getWidth());
+        assertEquals(2400, png.getHeight());
+        assertTrue(ReportWriterTest.distinctColours(png) > 200, "the rendered page is (nearly) blank: " + ReportWriterTest.distinctColours(png) + " colours");
+    }
+
+    @Test
+    void binaryAndRegressionReportsLoadEveryImage() throws Exception {
+        String chromium = chromium();
+        for (RunRecord run : new RunRecord[]{SampleRuns.binary(), SampleRuns.regression()}) {
+            Path dir = tmp.resolve(run.task().id());
+            ReportWriter.write(dir, SampleRuns.report(run));
+            checkInBrowser(chromium, dir);
+        }
+    }
+
+    /** Opens the report in {@code dir} with a check put at the start of a copy of its page: every image loads, nothing reaches the console. */
+    private void checkInBrowser(String chromium, Path dir) throws Exception {
         String html = Files.readString(dir.resolve("index.html"));
         int images = html.split("<img ", -1).length - 1;
         Path check = dir.resolve("browser-check.html");
@@ -72,14 +95,6 @@ class BrowserTest {
         assertEquals(0, result.get("problems").size(), "errors in the page: " + result.get("problems"));
         List<String> console = r.err.lines().filter(l -> l.contains(":CONSOLE")).toList();
         assertEquals(List.of(), console, "console messages");
-
-        Path shot = tmp.resolve("screenshot.png");
-        chromium(chromium, "--hide-scrollbars", "--window-size=1200,2400", "--screenshot=" + shot, dir.resolve("index.html").toUri().toString());
-        BufferedImage png = ImageIO.read(shot.toFile());
-        assertNotNull(png, "Chromium's screenshot does not decode");
-        assertEquals(1200, png.getWidth());
-        assertEquals(2400, png.getHeight());
-        assertTrue(ReportWriterTest.distinctColours(png) > 200, "the rendered page is (nearly) blank: " + ReportWriterTest.distinctColours(png) + " colours");
     }
 
     private record Result(String out, String err) {}

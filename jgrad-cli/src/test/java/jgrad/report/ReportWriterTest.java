@@ -25,6 +25,7 @@ import jgrad.app.Run;
 import jgrad.autograd.GradMode;
 import jgrad.autograd.Tensor;
 import jgrad.data.ImageDataset;
+import jgrad.data.Task;
 import jgrad.models.Net;
 import jgrad.tensor.Rng;
 
@@ -170,6 +171,97 @@ class ReportWriterTest {
             }
             assertNotEquals(m.label(), m.predicted());
         }
+    }
+
+    @Test
+    void binaryRunShowsAccuracyCrossEntropyAndTheRocCurve() throws IOException {
+        RunRecord r = SampleRuns.binary();
+        Path dir = tmp.resolve("binary");
+        ReportWriter.write(dir, SampleRuns.report(r));
+        // a table: no misclassified images to draw; a confusion matrix of two classes, no per-class chart beside it
+        assertEquals(Set.of("index.html", "loss.png", "accuracy.png", "cross-entropy.png", "roc.png", "confusion.png"), names(dir));
+        String html = Files.readString(dir.resolve("index.html"));
+        checkImages(dir, html, 5);
+        assertEquals(Task.BINARY, r.task());
+        assertNull(r.worst());
+        assertEquals(List.of("malignant", "benign"), r.classNames());
+        // 569 rows, a fifth held out
+        assertEquals(113, r.truth().length);
+        assertEquals(113, java.util.Arrays.stream(r.confusion()).flatMapToLong(java.util.Arrays::stream).sum());
+        EpochRecord.Scores test = r.epochs().getLast().test();
+        assertTrue(test.accuracy() > 90 && test.auc() > 0.95, "accuracy " + test.accuracy() + ", AUC " + test.auc());
+        assertEquals(r.testAccuracy(), test.accuracy(), 1e-9, "the confusion matrix and the scores agree");
+        // the area under the curve the chart draws is the AUC the evaluation ranked out
+        double[][] roc = Charts.rocCurve(r.scores(), r.truth());
+        assertEquals(test.auc(), area(roc), 1e-9);
+        for (String s : new String[]{"<th class=\"num\">test ROC AUC</th>", "<th class=\"num\">training binary cross-entropy</th>",
+                "<th>ROC AUC, test set</th>", "<td class=\"num\">" + RunRecord.fixed(test.auc()) + "</td>", "ROC curve of run breast cancer"})
+            assertTrue(html.contains(s), s + " missing from the page");
+        for (EpochRecord e : r.epochs()) assertTrue(e.scored() && !Double.isNaN(e.train().auc()), "epoch " + e.epoch() + " has its AUC");
+    }
+
+    @Test
+    void regressionShowsRmseMaeR2AndPredictedAgainstTrue() throws IOException {
+        RunRecord r = SampleRuns.regression();
+        Path dir = tmp.resolve("regression");
+        ReportWriter.write(dir, SampleRuns.report(r));
+        assertEquals(Set.of("index.html", "loss.png", "errors.png", "r2.png", "scatter.png"), names(dir));
+        String html = Files.readString(dir.resolve("index.html"));
+        checkImages(dir, html, 4);
+        assertEquals(Task.REGRESS, r.task());
+        assertNull(r.worst());
+        assertEquals(0, r.confusion().length);
+        assertEquals(88, r.scores().length);
+        EpochRecord.Scores test = r.epochs().getLast().test();
+        // the scores are in the target's units (disease progression, 25 to 346), not standardised
+        double n = r.truth().length, sum = 0, sq = 0, res = 0, abs = 0;
+        for (int i = 0; i < n; i++) {
+            double d = r.scores()[i] - r.truth()[i];
+            sum += r.truth()[i];
+            sq += r.truth()[i] * (double) r.truth()[i];
+            res += d * d;
+            abs += Math.abs(d);
+        }
+        assertEquals(Math.sqrt(res / n), test.rmse(), 1e-3 * test.rmse(), "RMSE from the drawn points");
+        assertEquals(abs / n, test.mae(), 1e-3 * test.mae(), "MAE from the drawn points");
+        assertEquals(1 - res / (sq - sum * sum / n), test.r2(), 1e-4, "R² from the drawn points");
+        assertTrue(test.r2() > 0.3 && test.rmse() > 20 && test.rmse() < 80, "R² " + test.r2() + ", RMSE " + test.rmse());
+        assertTrue(Double.isNaN(test.accuracy()));
+        for (String s : new String[]{"<th>RMSE, test set</th>", "<th>R², training set</th>", "<th class=\"num\">test MAE</th>",
+                "<td class=\"num\">" + RunRecord.fixed(test.r2()) + "</td>", "Predicted against true values of run diabetes"})
+            assertTrue(html.contains(s), s + " missing from the page");
+        assertFalse(html.contains("accuracy"), "a regression has no accuracy");
+    }
+
+    @Test
+    void rocCurveStepsThroughTiesDiagonally() {
+        // descending: 0.9 positive, then 0.8 positive and negative together, then 0.1 negative
+        double[][] c = Charts.rocCurve(new float[]{0.8f, 0.1f, 0.9f, 0.8f}, new float[]{0, 0, 1, 1});
+        assertArrayEquals(new double[]{0, 0, 0.5, 1}, c[0], 1e-12, "false positive rates");
+        assertArrayEquals(new double[]{0, 0.5, 1, 1}, c[1], 1e-12, "true positive rates");
+        // of the 4 positive-negative pairs, 3 are ordered right and one tied: AUC 3.5/4
+        assertEquals(0.875, area(c), 1e-12);
+    }
+
+    @Test
+    void recordsOfEachTaskAreChecked() throws IOException {
+        RunRecord r = SampleRuns.simple();
+        var e = assertThrows(IllegalArgumentException.class, () -> new RunRecord("b", r.settings(), 0, r.stepLoss(), r.epochs(), Task.BINARY,
+                new long[2][2], List.of("no", "yes"), null, null, null, 1, 1));
+        assertTrue(e.getMessage().contains("needs each test sample's score and true value"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RunRecord("b", r.settings(), 0, r.stepLoss(), r.epochs(), Task.BINARY,
+                new long[2][2], List.of("no", "yes"), null, new float[]{0.5f}, new float[]{2}, 1, 1));
+        assertTrue(e.getMessage().contains("label 2.0, not 0 or 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RunRecord("r", r.settings(), 0, r.stepLoss(), r.epochs(), Task.REGRESS,
+                new long[0][0], List.of("a"), null, new float[1], new float[1], 1, 1));
+        assertTrue(e.getMessage().contains("real-valued targets have no classes"), e.getMessage());
+    }
+
+    /** The area under a curve of corners by trapezoids. */
+    private static double area(double[][] c) {
+        double a = 0;
+        for (int i = 1; i < c[0].length; i++) a += (c[0][i] - c[0][i - 1]) * (c[1][i] + c[1][i - 1]) / 2;
+        return a;
     }
 
     /** Every image the page references exists, decodes at the size the page gives it, and is not blank; nothing is fetched from elsewhere. */

@@ -10,13 +10,16 @@ import java.util.Map;
 import jgrad.app.Preset;
 import jgrad.app.Run;
 import jgrad.app.Settings;
+import jgrad.data.Dataset;
 import jgrad.data.ImageDataset;
+import jgrad.testdata.Sklearn;
 import jgrad.train.Trainer;
 
 /**
  * Short real trainings for the report's tests: the notebook's networks on the first
  * {@value #TRAIN_IMAGES} Fashion-MNIST training images for {@value #EPOCHS} epochs (200 steps
- * each), evaluated on both sets after every epoch and tested on the full test set. Trained once
+ * each), evaluated on both sets after every epoch and tested on the full test set; and the
+ * {@code mlp} preset on two of sklearn's tables, a binary task and a regression. Trained once
  * per JVM and shared. {@link #main} writes a sample report, e.g. of the notebook's full 1c training.
  */
 final class SampleRuns {
@@ -51,6 +54,28 @@ final class SampleRuns {
         return new Report("jgrad train: notebook 1c", "0.1.0", List.of(simple()), Map.of("1c", Report.notebookNumbers(Preset.SIMPLE, EPOCHS)));
     }
 
+    /** A binary run: the {@code mlp} preset on sklearn's breast cancer table ({@link Sklearn}), 20 epochs, scored after each. */
+    static RunRecord binary() throws IOException {
+        return table("breast cancer", Sklearn.breastCancer(), 20);
+    }
+
+    /** A regression: the {@code mlp} preset on sklearn's diabetes table, 20 epochs, scored after each. */
+    static RunRecord regression() throws IOException {
+        return table("diabetes", Sklearn.diabetes(), 20);
+    }
+
+    static Report report(RunRecord r) {
+        return new Report("jgrad train: " + r.name(), "0.1.0", List.of(r), Map.of());
+    }
+
+    private static synchronized RunRecord table(String name, Dataset[] data, int epochs) {
+        return RUNS.computeIfAbsent(name, k -> {
+            RunRecorder recorder = new RunRecorder(Trainer.Listener.NONE);
+            Run.Result result = Run.run(Settings.builder(Preset.MLP).epochs(epochs).build(), data[0], data[1], recorder);
+            return recorder.record(name, result, Misclassifications.mostConfident(result, 16));
+        });
+    }
+
     /** {@link Run#run}'s training on the first {@code images} training images, scored after every epoch. */
     static synchronized RunRecord run(String name, Preset p, long seed, int images, int epochs) throws IOException {
         String key = name + "/" + images + "/" + epochs;
@@ -72,7 +97,8 @@ final class SampleRuns {
     }
 
     /**
-     * {@code DIR}: writes the tests' single-run report to {@code DIR/single} and multi-run one to {@code DIR/multi};
+     * {@code DIR}: writes the tests' single-run report to {@code DIR/single}, the multi-run one to {@code DIR/multi}, and the
+     * binary and regression ones to {@code DIR/binary} and {@code DIR/regression};
      * {@code DIR EPOCHS}: the single-run report of 1c trained on all 60000 images for EPOCHS epochs, to {@code DIR}.
      */
     public static void main(String[] args) throws IOException {
@@ -86,6 +112,8 @@ final class SampleRuns {
         }
         ReportWriter.write(out.resolve("single"), single());
         ReportWriter.write(out.resolve("multi"), multi());
-        System.out.println("wrote " + out.toAbsolutePath() + "/{single,multi}/index.html");
+        ReportWriter.write(out.resolve("binary"), report(binary()));
+        ReportWriter.write(out.resolve("regression"), report(regression()));
+        System.out.println("wrote " + out.toAbsolutePath() + "/{single,multi,binary,regression}/index.html");
     }
 }

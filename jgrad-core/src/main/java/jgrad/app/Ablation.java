@@ -40,7 +40,7 @@ public final class Ablation {
         StringBuilder s = new StringBuilder("flatten");
         for (int width : new int[]{512, 256, 128})
             s.append(", linear ").append(width).append(bn ? ", bn" : "").append(", ").append(activation).append(dropout);
-        return s.append(", linear 10").toString();
+        return s.append(", linear").toString();
     }
 
     public static final List<Variant> LADDER = List.of(
@@ -158,10 +158,6 @@ public final class Ablation {
     /** The first {@code n} images of {@code d} (all of them if it has fewer): a short training set for quick runs. */
     public static ImageDataset head(ImageDataset d, int n) {
         n = Math.min(n, d.size());
-        int px = d.rows() * d.cols();
-        byte[] pixels = new byte[n * px], labels = new byte[n];
-        d.pixels().get(0, pixels);
-        d.labels().get(0, labels);
-        return ImageDataset.of(d.name() + "[:" + n + "]", d.classNames(), d.rows(), d.cols(), pixels, labels);
+        return d.subset(java.util.stream.IntStream.range(0, n).toArray(), d.name() + "[:" + n + "]");
     }
 }

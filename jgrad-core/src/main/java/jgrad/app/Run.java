@@ -3,37 +3,75 @@ package jgrad.app;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jgrad.data.Augmentation;
 import jgrad.data.Batch;
 import jgrad.data.DataLoader;
 import jgrad.data.DataSource;
+import jgrad.data.Dataset;
 import jgrad.data.FashionMNIST;
 import jgrad.data.ImageDataset;
+import jgrad.data.Task;
+import jgrad.data.TensorDataset;
 import jgrad.data.Transform;
 import jgrad.data.Transforms;
-import jgrad.loss.CrossEntropyLoss;
 import jgrad.models.Spec;
 import jgrad.nn.Module;
 import jgrad.optim.Optimizer;
 import jgrad.optim.Optimizers;
 import jgrad.tensor.Parallel;
 import jgrad.tensor.Rng;
+import jgrad.tensor.Shapes;
 import jgrad.train.Checkpoint;
 import jgrad.train.Evaluation;
+import jgrad.train.TaskLoss;
 import jgrad.train.Trainer;
 
 /**
- * One end-to-end run of a preset on real Fashion-MNIST: load, train, evaluate. This is where the
- * data, the model, the optimizer, the {@link Trainer} and the {@link Evaluation} meet. The same
+ * One end-to-end run: prepare the data, build the network for it, train, evaluate. This is where
+ * the data, the model, the optimizer, the {@link Trainer} and the {@link Evaluation} meet. The same
  * {@link Settings} give the same numbers: weights come from {@code Rng.manualSeed(seed)} and the
  * shuffle from the loader's seed.
+ *
+ * <p>{@link #prepare} decides, from the settings and the training set alone, what a run of them
+ * trains: the task (the data's, or {@link Setting#TASK}), the input transform (for images
+ * {@code ToTensor} then the notebook's {@code Normalize(0.5, 0.5)}, or each channel's mean and std
+ * over the training set with {@code --normalize auto}; for float samples each channel standardised
+ * over the training set), the number of outputs (classes, 1 for binary, or targets), and for
+ * regression the targets' mean and std, so the network learns standardised targets and its outputs
+ * are mapped back for scores and predictions.
  */
 public final class Run {
-    /** A finished run's results. */
-    public record Result(Settings settings, List<Trainer.Epoch> epochs, Evaluation test, Evaluation train, Module model) {}
+    /** A finished run's results, and the prepared data it trained on. */
+    public record Result(Settings settings, List<Trainer.Epoch> epochs, Evaluation test, Evaluation train, Module model, Data data) {}
+
+    /**
+     * The data a run trains and tests on, as {@link #prepare} made it.
+     *
+     * @param inputShape one sample's shape, without the batch
+     * @param outputs    the network's outputs: the classes, 1 for BINARY, or the targets
+     * @param targetMean for REGRESS, each target's mean over the training set (else null)
+     * @param targetStd  for REGRESS, each target's std over the training set (else null)
+     */
+    public record Data(Dataset train, Dataset test, Task task, Transform transform, int[] inputShape, int outputs, List<String> classNames,
+                       float[] targetMean, float[] targetStd) {
+        /** A loader over {@code d} (one of this data's sets) with this data's transform. */
+        public DataLoader.Builder loader(Dataset d) {
+            return DataLoader.builder(d).transform(transform);
+        }
+
+        /** The model's scores on {@code d}, in eval mode unless {@code evalMode} is false. */
+        public Evaluation evaluate(Module model, Dataset d, boolean evalMode) {
+            // eval mode is independent of batch size, so big batches; the notebook's train-mode way uses its 64
+            return Evaluation.evaluate(model, loader(d).batchSize(evalMode ? EVAL_BATCH : 64).build(), task, classNames, targetMean,
+                    targetStd, evalMode);
+        }
+    }
 
     /**
      * Samples per batch when evaluating in eval mode (where the batch does not change the result):
@@ -55,6 +93,81 @@ public final class Run {
     }
 
     /**
+     * What a run of {@code s} trains on {@code train} and tests on {@code test} (see the class notes).
+     *
+     * @throws IllegalArgumentException if the task does not fit the data (binary needs two classes, regression real targets),
+     *                                  or the two sets differ in shape or classes
+     */
+    public static Data prepare(Settings s, Dataset train, Dataset test) {
+        int[] shape = train.sampleShape();
+        if (test != null && !Arrays.equals(shape, test.sampleShape()))
+            throw new IllegalArgumentException("the training set's samples are " + Shapes.str(shape) + " but the test set's are "
+                    + Shapes.str(test.sampleShape()));
+        if (test != null && !train.classNames().equals(test.classNames()))
+            throw new IllegalArgumentException("the training set's classes " + train.classNames() + " are not the test set's "
+                    + test.classNames());
+        Task task = s.task() != null ? s.task() : train.task();
+        List<String> classes = train.classNames();
+        int outputs = switch (task) {
+            case CLASSIFY -> {
+                if (train.task() == Task.REGRESS)
+                    throw new IllegalArgumentException(train.name() + " has real-valued targets: train it with --task regress");
+                yield classes.size();
+            }
+            case BINARY -> {
+                if (classes.size() != 2)
+                    throw new IllegalArgumentException("--task binary needs two classes, but " + train.name() + " has " + classes.size()
+                            + (classes.isEmpty() ? " (real-valued targets)" : ": " + classes));
+                yield 1;
+            }
+            case REGRESS -> {
+                if (!(train instanceof TensorDataset))
+                    throw new IllegalArgumentException("--task regress needs real-valued targets, but " + train.name() + " has classes");
+                yield train.targetWidth();
+            }
+        };
+        Transform transform = transform(s, train);
+        float[] mean = null, std = null;
+        if (task == Task.REGRESS) {
+            // the targets' statistics as the inputs', StandardScaler's: a table of the targets alone
+            TensorDataset t = (TensorDataset) train;
+            float[] y = new float[t.size() * t.targetWidth()];
+            for (int i = 0; i < t.size(); i++) t.target(i, y, i * t.targetWidth());
+            Transforms.Normalize n = Transforms.fitNormalize(TensorDataset.of("targets", y, new int[]{t.targetWidth()}, y, t.targetWidth(),
+                    List.of(), Task.REGRESS));
+            mean = n.mean();
+            std = n.std();
+            train = standardised((TensorDataset) train, mean, std);
+            if (test != null) test = standardised((TensorDataset) test, mean, std);
+        }
+        return new Data(train, test, task, transform, shape, outputs, task == Task.REGRESS ? List.of() : classes, mean, std);
+    }
+
+    /** The input transform {@link Setting#NORMALIZE} asks for, fitted on {@code train} where it is fitted at all. */
+    static Transform transform(Settings s, Dataset train) {
+        String how = (String) s.get(Setting.NORMALIZE);
+        boolean images = train instanceof ImageDataset;
+        return switch (how) {
+            case "none" -> images ? Transforms.toTensor() : Transforms.compose();
+            case "default", "auto" -> {
+                if (images && how.equals("default")) yield TRANSFORM;
+                Transform n = Transforms.fitNormalize(train);
+                yield images ? Transforms.compose(Transforms.toTensor(), n) : n;
+            }
+            default -> throw new IllegalArgumentException("--normalize must be default, auto or none, got '" + how + "'");
+        };
+    }
+
+    /** {@code d} with its targets standardised: {@code (y − mean) / std} per target. */
+    private static TensorDataset standardised(TensorDataset d, float[] mean, float[] std) {
+        int t = d.targetWidth();
+        float[] y = new float[d.size() * t];
+        for (int i = 0; i < d.size(); i++) d.target(i, y, i * t);
+        for (int i = 0; i < y.length; i++) y[i] = (y[i] - mean[i % t]) / std[i % t];
+        return d.withTargets(y);
+    }
+
+    /**
      * A listener that also wants the model scored on both sets after every epoch (for curves of
      * accuracy and cross-entropy); it costs an evaluation pass over both sets per epoch.
      */
@@ -63,57 +176,107 @@ public final class Run {
     }
 
     /**
-     * Where a run writes {@link Checkpoint}s ({@code dir}, null for nowhere): after every epoch, and
-     * every {@code everySteps} steps when that is above 0; and the checkpoint it resumes from (null
-     * to start afresh), whose settings must be the run's.
+     * Where a run writes {@link Checkpoint}s ({@code dir}, null for nowhere; the run holds its
+     * {@link Checkpoint#lock} throughout): after every epoch, and every {@code everySteps} steps when
+     * that is above 0; and the checkpoint it resumes from (null to start afresh), whose settings must
+     * be the run's, read from {@code from} (for messages; may be null).
      */
-    public record Checkpoints(Path dir, int everySteps, Checkpoint resume) {
+    public record Checkpoints(Path dir, int everySteps, Checkpoint resume, Path from) {
         public static final Checkpoints NONE = new Checkpoints(null, 0, null);
 
         public Checkpoints {
             if (everySteps < 0) throw new IllegalArgumentException("checkpoint interval must be non-negative, got " + everySteps);
         }
+
+        public Checkpoints(Path dir, int everySteps, Checkpoint resume) {
+            this(dir, everySteps, resume, null);
+        }
     }
 
     /** Trains and evaluates; {@code listener} sees every step and epoch, and every epoch's scores if it is {@link EpochScores}. */
-    public static Result run(Settings s, ImageDataset train, ImageDataset test, Trainer.Listener listener) {
+    public static Result run(Settings s, Dataset train, Dataset test, Trainer.Listener listener) {
         return run(s, train, test, listener, Checkpoints.NONE);
     }
 
     /**
-     * {@link #run(Settings, ImageDataset, ImageDataset, Trainer.Listener)} with checkpoints: resumed
-     * from {@code c.resume()} (whose finished epochs {@code listener} sees first, without scores) it
-     * ends with the weights of an uninterrupted run, bit for bit.
+     * {@link #run(Settings, Dataset, Dataset, Trainer.Listener)} with checkpoints: resumed from
+     * {@code c.resume()} (whose finished epochs {@code listener} sees first, without scores) it ends
+     * with the weights of an uninterrupted run, bit for bit.
      *
      * @throws IllegalArgumentException if the batch is larger than the training set, the training
      *                                  set is empty, or the checkpoint's settings are not {@code s}
      */
-    public static Result run(Settings s, ImageDataset train, ImageDataset test, Trainer.Listener listener, Checkpoints c) {
+    public static Result run(Settings s, Dataset train, Dataset test, Trainer.Listener listener, Checkpoints c) {
         if (train.size() == 0) throw new IllegalArgumentException("the training set " + train.name() + " has no images");
         if (s.batchSize() > train.size())
             throw new IllegalArgumentException("batch size " + s.batchSize() + " is larger than the training set (" + train.size() + " images)");
         if (c.resume() != null && !settings(c.resume()).equals(s))
             throw new IllegalArgumentException("the checkpoint is of other settings: " + settings(c.resume()) + ", not " + s);
+        Data data = prepare(s, train, test);
+        if (c.resume() != null) {
+            try {
+                resumable(c.resume(), train.size());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException((c.from() != null ? c.from() : "the checkpoint") + ": " + e.getMessage(), e);
+            }
+        }
+        if (c.dir() == null) return train(s, data, listener, c);
+        try (Checkpoint.Lock lock = Checkpoint.lock(c.dir())) {
+            return train(s, data, listener, c);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Result train(Settings s, Data data, Trainer.Listener listener, Checkpoints c) {
         Parallel.setThreads(s.threads());
         Rng.manualSeed(s.seed());
-        Module model = model(s);
+        Module model = model(s, data);
         Optimizer opt = Optimizers.create(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum());
-        DataLoader loader = DataLoader.builder(train).batchSize(s.batchSize()).shuffle(s.seed()).transform(TRANSFORM).build();
-        Trainer trainer = new Trainer(model, new CrossEntropyLoss(), opt);
+        DataLoader.Builder b = data.loader(data.train()).batchSize(s.batchSize()).shuffle(s.seed());
+        Augmentation aug = augmentation(s, data.train());
+        if (aug != null) b.augment(aug);
+        DataLoader loader = b.build();
+        Trainer trainer = new Trainer(model, TaskLoss.of(data.task()), opt);
         Trainer.Position from = Trainer.Position.START;
         if (c.resume() != null) {
             c.resume().restore(model, opt, null);
             from = c.resume().position();
             from.history().forEach(listener::onEpoch);
         }
-        Trainer.Listener l = scored(listener, model, train, test);
-        if (c.dir() != null) l = checkpointing(l, s, c, trainer, model, opt, loader.size());
+        Trainer.Listener l = scored(listener, model, data);
+        if (c.dir() != null) l = checkpointing(l, s, data, c, trainer, model, opt, loader.size());
         List<Trainer.Epoch> history = trainer.fit(loader, s.epochs(), from, l);
-        return new Result(s, history, evaluate(model, test, true), evaluate(model, train, true), model);
+        return new Result(s, history, data.evaluate(model, data.test(), true), data.evaluate(model, data.train(), true), model, data);
+    }
+
+    /**
+     * The augmentation {@link Setting#AUGMENT} describes, e.g. {@code crop:4,flip}: {@code crop:P} is
+     * torchvision's {@code RandomCrop(size, padding=P)} at the images' own size (square images),
+     * {@code flip} a {@code RandomHorizontalFlip(0.5)}; null when it is not set.
+     */
+    static Augmentation augmentation(Settings s, Dataset train) {
+        String text = (String) s.get(Setting.AUGMENT);
+        if (text == null || text.isBlank()) return null;
+        if (!(train instanceof ImageDataset images))
+            throw new IllegalArgumentException("--augment crops and flips images, but " + train.name() + " holds " + Shapes.str(train.sampleShape())
+                    + " rows");
+        List<Augmentation> steps = new ArrayList<>();
+        for (String raw : text.split(",")) {
+            String step = raw.trim();
+            if (step.equals("flip")) steps.add(Augmentation.randomHorizontalFlip(0.5));
+            else if (step.matches("crop:\\d{1,4}")) {
+                if (images.rows() != images.cols())
+                    throw new IllegalArgumentException("--augment crop needs square images, but " + train.name() + "'s are "
+                            + images.rows() + "×" + images.cols());
+                steps.add(Augmentation.randomCrop(images.rows(), Integer.parseInt(step.substring(5))));
+            } else throw new IllegalArgumentException("--augment: unknown step '" + step + "': expected crop:PADDING or flip, e.g. crop:4,flip");
+        }
+        return Augmentation.compose(steps.toArray(Augmentation[]::new));
     }
 
     /** {@code listener}, scoring the model on both sets after every epoch when it is {@link EpochScores}. */
-    private static Trainer.Listener scored(Trainer.Listener listener, Module model, ImageDataset train, ImageDataset test) {
+    private static Trainer.Listener scored(Trainer.Listener listener, Module model, Data data) {
         return listener instanceof EpochScores scores ? new Trainer.Listener() {
             @Override
             public void onStep(int epoch, int step, int steps, float loss) {
@@ -123,15 +286,15 @@ public final class Run {
             @Override
             public void onEpoch(Trainer.Epoch e) {
                 scores.onEpoch(e);
-                scores.scored(e.epoch(), evaluate(model, train, true), evaluate(model, test, true));
+                scores.scored(e.epoch(), data.evaluate(model, data.train(), true), data.evaluate(model, data.test(), true));
             }
         } : listener;
     }
 
     /** {@code next}, then a checkpoint after every epoch and every {@code c.everySteps()} steps (but an epoch's last, which its end saves). */
-    private static Trainer.Listener checkpointing(Trainer.Listener next, Settings s, Checkpoints c, Trainer trainer, Module model,
+    private static Trainer.Listener checkpointing(Trainer.Listener next, Settings s, Data data, Checkpoints c, Trainer trainer, Module model,
                                                   Optimizer opt, int stepsPerEpoch) {
-        Map<String, String> run = describe(s);
+        Map<String, String> run = describe(s, data);
         return new Trainer.Listener() {
             @Override
             public void onStep(int epoch, int step, int steps, float loss) {
@@ -155,20 +318,11 @@ public final class Run {
         };
     }
 
-    /** The settings as a checkpoint's {@code run} strings, exact (floats as {@code Float.toString}), with the spec. */
-    public static Map<String, String> describe(Settings s) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("preset", s.preset().name());
-        if (s.arch() != null) m.put("arch", s.arch());
-        m.put("spec", s.spec());
-        m.put("epochs", Integer.toString(s.epochs()));
-        m.put("batchSize", Integer.toString(s.batchSize()));
-        m.put("lr", Float.toString(s.lr()));
-        m.put("optimizer", s.optimizer());
-        m.put("weightDecay", Float.toString(s.weightDecay()));
-        m.put("momentum", Float.toString(s.momentum()));
-        m.put("seed", Long.toString(s.seed()));
-        m.put("threads", Integer.toString(s.threads()));
+    /** The settings as a checkpoint's {@code run} strings, exact ({@link Settings#toText}), with the network's spec for {@code data}. */
+    public static Map<String, String> describe(Settings s, Data data) {
+        Map<String, String> m = new LinkedHashMap<>(s.toText());
+        m.put("spec", spec(s, data).resolved());
+        m.put("input", String.join(",", Arrays.stream(data.inputShape()).mapToObj(Integer::toString).toList()));
         return m;
     }
 
@@ -178,27 +332,109 @@ public final class Run {
      * @throws IllegalArgumentException if its {@code run} strings are not {@link #describe}'s
      */
     public static Settings settings(Checkpoint c) {
-        Map<String, String> m = c.run();
+        Map<String, String> m = new LinkedHashMap<>(c.run());
         try {
-            Settings s = Settings.builder(Preset.valueOf(m.get("preset"))).arch(m.get("arch")).epochs(Integer.parseInt(m.get("epochs")))
-                    .batchSize(Integer.parseInt(m.get("batchSize"))).lr(Float.parseFloat(m.get("lr"))).optimizer(m.get("optimizer"))
-                    .weightDecay(Float.parseFloat(m.get("weightDecay"))).momentum(Float.parseFloat(m.get("momentum")))
-                    .seed(Long.parseLong(m.get("seed"))).threads(Integer.parseInt(m.get("threads"))).build();
-            if (!describe(s).equals(m)) throw new IllegalArgumentException("they do not read back the same");
-            return s;
+            if (m.remove("spec") == null) throw new IllegalArgumentException("no spec");
+            if (m.remove("input") == null) throw new IllegalArgumentException("no input shape");
+            return Settings.fromText(m);
         } catch (RuntimeException e) { // a missing entry, a bad number or name
-            throw new IllegalArgumentException("the checkpoint's settings " + m + " are not a run's: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the checkpoint's settings " + c.run() + " are not a run's: " + e.getMessage(), e);
         }
     }
 
-    /** A fresh network for {@code s}, its weights drawn from the global generator: the preset's, or {@code s.arch()}'s. */
-    public static Module model(Settings s) {
-        return s.arch() == null ? s.preset().model() : Spec.parse(s.arch(), Preset.INPUT).build(Rng.global());
+    /**
+     * The settings of checkpoint {@code c}, after checking every field against the others and
+     * against the run those settings describe, so that a checkpoint an edit or a bug made impossible
+     * is refused before it is used: at least one epoch; a position within the run ({@code epoch ≤
+     * epochs + 1}, and step 0 past the last epoch) and within the epoch (mid-epoch steps are whole
+     * batches: {@code samples = step · batchSize}, fewer than the epoch's); the steps in all
+     * {@code (epoch − 1) · ⌈n / batchSize⌉ + step} for finished epochs of {@code n} samples each;
+     * losses ≥ 0 (every task's loss is); the optimizer's learning rate the run's (its runs have no
+     * scheduler); and the model's and optimizer's state of the names and shapes of the network its
+     * spec describes for its input shape.
+     *
+     * @param trainSize the training set's size, or -1 when not known yet (then the counts are checked against one another only)
+     * @throws IllegalArgumentException saying what disagrees
+     */
+    public static Settings resumable(Checkpoint c, int trainSize) {
+        String epochs = c.run().get(Setting.EPOCHS.key);
+        if (epochs != null && epochs.matches("-?[0-9]{1,9}") && Integer.parseInt(epochs) < 1)
+            throw new IllegalArgumentException("its run has " + epochs + " epochs; a checkpoint is of a run of at least one");
+        Settings s = settings(c);
+        Trainer.Position p = c.position();
+        if (p.epoch() > s.epochs() + 1 || p.epoch() == s.epochs() + 1 && p.step() > 0)
+            throw new IllegalArgumentException("its position, epoch " + p.epoch() + " step " + p.step() + ", is beyond the run's " + s.epochs() + " epochs");
+        long n = trainSize >= 0 ? trainSize : p.history().isEmpty() ? -1 : p.history().getFirst().samples();
+        if (trainSize >= 0 && !p.history().isEmpty() && p.history().getFirst().samples() != trainSize)
+            throw new IllegalArgumentException("its finished epochs saw " + p.history().getFirst().samples() + " samples each, but the training set has "
+                    + trainSize);
+        long perEpoch = n < 0 ? -1 : (n + s.batchSize() - 1) / s.batchSize();
+        if (p.samples() != (long) p.step() * s.batchSize() || perEpoch >= 0 && p.step() >= perEpoch)
+            throw new IllegalArgumentException("its position, epoch " + p.epoch() + " step " + p.step() + " with " + p.samples() + " samples, is not "
+                    + "one a run of batch " + s.batchSize() + (perEpoch >= 0 ? " and " + perEpoch + " steps an epoch" : "") + " stops at");
+        long steps = perEpoch >= 0 ? (p.epoch() - 1) * perEpoch + p.step() : p.epoch() == 1 ? p.step() : -1;
+        if (steps >= 0 && p.steps() != steps)
+            throw new IllegalArgumentException("it counts " + p.steps() + " steps in all, but epoch " + p.epoch() + " step " + p.step()
+                    + (perEpoch >= 0 ? " at " + perEpoch + " steps an epoch" : "") + " make " + steps);
+        if (p.lossSum() < 0 || p.history().stream().anyMatch(e -> e.meanLoss() < 0))
+            throw new IllegalArgumentException("it records a negative loss");
+        if (!c.scheduler().isEmpty()) throw new IllegalArgumentException("it has a learning-rate scheduler's state, which a run of jgrad train has not");
+        float[] lr = c.optimizer().get("lr");
+        if (lr == null || lr.length != 1 || lr[0] != s.lr())
+            throw new IllegalArgumentException("its optimizer's learning rate " + (lr == null ? "is missing" : Arrays.toString(lr))
+                    + ", not the run's lr " + s.lr());
+        // the rest of restore()'s checks, on a throwaway network (the spec it names, for its input) and optimizer,
+        // leaving the global generator as it was
+        Rng.State global = Rng.global().state();
+        try {
+            int[] input = Arrays.stream(c.run().get("input").split(",")).mapToInt(Integer::parseInt).toArray();
+            Spec stored = Spec.parse(c.run().get("spec"), input);
+            int outputs = stored.outputShape()[0];
+            String mine = (s.arch() == null ? s.preset().spec(input, outputs) : Spec.parse(s.arch(), input, outputs)).resolved();
+            if (!mine.equals(stored.resolved()))
+                throw new IllegalArgumentException("its network \"" + stored.resolved() + "\" is not the one its settings describe, \"" + mine + "\"");
+            Module model = model(s, input, outputs);
+            var shapes = new LinkedHashMap<String, String>();
+            model.stateDict().forEach((k, t) -> shapes.put(k, Arrays.toString(t.shape())));
+            var saved = new LinkedHashMap<String, String>();
+            c.model().forEach((k, t) -> saved.put(k, Arrays.toString(t.shape())));
+            if (!shapes.equals(saved))
+                throw new IllegalArgumentException("its model state " + saved + " is not the state of the run's network " + c.run().get("spec")
+                        + ", " + shapes);
+            c.restore(model, Optimizers.create(s.optimizer(), model.parameters(), s.lr(), s.weightDecay(), s.momentum()), null);
+        } finally {
+            Rng.global().setState(global);
+        }
+        return s;
     }
 
-    /** Accuracy and cross-entropy of {@code model} on {@code data}, in eval mode unless {@code evalMode} is false. */
+    /** The network of {@code s} for {@code data} as a spec: the preset's or {@code s.arch()}, its last bare {@code linear} sized to the outputs. */
+    public static Spec spec(Settings s, Data data) {
+        return s.arch() == null ? s.preset().spec(data.inputShape(), data.outputs()) : Spec.parse(s.arch(), data.inputShape(), data.outputs());
+    }
+
+    /** A fresh network of {@code s} for {@code data}, its weights drawn from the global generator: the preset's, or {@code s.arch()}'s. */
+    public static Module model(Settings s, Data data) {
+        return model(s, data.inputShape(), data.outputs());
+    }
+
+    /**
+     * A fresh network of {@code s} for samples of {@code inputShape} and {@code outputs} outputs (what
+     * {@link #prepare} gives as {@link Data#inputShape} and {@link Data#outputs}), e.g. on a worker that
+     * holds the settings but not the data; weights from the global generator.
+     */
+    public static Module model(Settings s, int[] inputShape, int outputs) {
+        return s.arch() == null ? s.preset().model(inputShape, outputs) : Spec.parse(s.arch(), inputShape, outputs).build(Rng.global());
+    }
+
+    /** A fresh network of {@code s} for Fashion-MNIST, its weights drawn from the global generator. */
+    public static Module model(Settings s) {
+        return s.arch() == null ? s.preset().model()
+                : Spec.parse(s.arch(), FashionMNIST.SHAPE, FashionMNIST.SPEC.classNames().size()).build(Rng.global());
+    }
+
+    /** Accuracy and cross-entropy of {@code model} on a Fashion-MNIST-like {@code data} with the notebook's transform, in eval mode unless {@code evalMode} is false. */
     public static Evaluation evaluate(Module model, ImageDataset data, boolean evalMode) {
-        // eval mode is independent of batch size, so big batches; the notebook's train-mode way uses its 64
         Iterable<Batch> batches = DataLoader.builder(data).batchSize(evalMode ? EVAL_BATCH : 64).transform(TRANSFORM).build();
         return Evaluation.evaluate(model, batches, data.classNames(), evalMode);
     }

@@ -4,9 +4,13 @@ import java.util.Arrays;
 
 import jgrad.tensor.BatchNormKernels;
 import jgrad.tensor.Elementwise;
+import jgrad.tensor.LayerNormKernels;
 import jgrad.tensor.Shapes;
 
-/** Batch normalisation as one fused primitive, forward and backward, over {@link BatchNormKernels}. */
+/**
+ * Batch and layer normalisation, each one fused primitive, forward and backward, over
+ * {@link BatchNormKernels} and {@link LayerNormKernels}.
+ */
 public final class Normalization {
     private Normalization() {}
 
@@ -22,7 +26,9 @@ public final class Normalization {
      * {@code running = (1 - momentum)·running + momentum·batch}, with the unbiased variance (÷(m-1))
      * for {@code runningVar}. Otherwise the running statistics are used. {@code weight}/{@code bias}
      * (γ, β: [C]) may be null for no affine transform; the running statistics may be null for none
-     * (then batch statistics are always used).
+     * (then batch statistics are always used). The batch's sums (μ, σ², Σ dZ, Σ dZ·xhat) are
+     * accumulated in double and the variance stays double until invStd, as PyTorch's CPU kernel
+     * does for [N, C, *] inputs (see {@link BatchNormKernels}).
      *
      * <p>Backward, with xhat = (x - μ)·invStd: {@code dγ = Σ dZ·xhat}, {@code dβ = Σ dZ}, and
      * {@code dx = γ·invStd·(dZ - mean(dZ) - xhat·mean(dZ·xhat))} when the statistics are the
@@ -43,7 +49,7 @@ public final class Normalization {
             throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size " + Shapes.str(s));
         float[] X = x.data, mean = new float[c], invStd = new float[c];
         if (useBatch) {
-            float[] sq = new float[c];
+            double[] sq = new double[c];
             if (planes) BatchNormKernels.planeStatistics(X, n, c, l, mean, sq);
             else BatchNormKernels.statistics(X, n, c, mean, sq);
             for (int j = 0; j < c; j++) invStd[j] = (float) (1.0 / Math.sqrt(sq[j] / m + eps));
@@ -51,7 +57,7 @@ public final class Normalization {
                 float[] rm = runningMean.data, rv = runningVar.data;
                 for (int j = 0; j < c; j++) {
                     rm[j] = (1 - momentum) * rm[j] + momentum * mean[j];
-                    rv[j] = (1 - momentum) * rv[j] + momentum * (sq[j] / (m - 1));
+                    rv[j] = (float) ((1 - momentum) * rv[j] + momentum * (sq[j] / (m - 1)));
                 }
             }
         } else {
@@ -71,25 +77,62 @@ public final class Normalization {
         return Tape.record(LinearAlgebra.activationGradFn(slope, "NativeBatchNormBackward0"), y, s, dY -> {
             // dZ = dY·act'(z) overwrites dY, the sign of z read from y
             if (slope != 1f) Elementwise.activationBackward(y, slope, dY, dY, dY.length, false);
-            float[] sumDy = new float[c], sumDyXhat = new float[c];
+            double[] sumDy = new double[c], sumDyXhat = new double[c];
             if (planes) BatchNormKernels.planeSums(dY, xhat, n, c, l, sumDy, sumDyXhat);
-            else {
-                Elementwise.sumRows(dY, n, c, sumDy, false);
-                BatchNormKernels.sumRowsOfProduct(dY, xhat, n, c, sumDyXhat);
-            }
-            if (weight != null) weight.writeGrad((dW, add) -> Tape.copyInto(sumDyXhat, dW, add));
-            if (bias != null) bias.writeGrad((dB, add) -> Tape.copyInto(sumDy, dB, add));
+            else BatchNormKernels.columnGradientSums(dY, xhat, n, c, sumDy, sumDyXhat);
+            if (weight != null) weight.writeGrad((dW, add) -> Tape.copyInto(toFloat(sumDyXhat), dW, add));
+            if (bias != null) bias.writeGrad((dB, add) -> Tape.copyInto(toFloat(sumDy), dB, add));
             x.writeGrad((dX, add) -> {
                 float[] g = new float[c], a = new float[c], b = new float[c];
                 for (int j = 0; j < c; j++) {
                     g[j] = W[j] * invStd[j];
-                    a[j] = useBatch ? sumDy[j] / m : 0f;
-                    b[j] = useBatch ? sumDyXhat[j] / m : 0f;
+                    a[j] = useBatch ? (float) (sumDy[j] / m) : 0f;
+                    b[j] = useBatch ? (float) (sumDyXhat[j] / m) : 0f;
                 }
                 if (planes) BatchNormKernels.planeBackward(dY, xhat, g, a, b, n, c, l, dX, add);
                 else BatchNormKernels.batchNormBackward(dY, xhat, g, a, b, n, c, dX, add);
             });
         }, x, weight, bias);
+    }
+
+    /**
+     * Layer normalisation over the last dimensions of {@code x}, PyTorch's {@code F.layer_norm}:
+     * <pre>
+     *   y = (x - E[x]) / √(Var[x] + eps) · γ + β        E, Var over each sample's last dimensions
+     *   x, y: [*, normalizedShape…]   γ (weight), β (bias): normalizedShape, or null for none
+     * </pre>
+     * Var is the biased variance (÷ the number of values normalised together), as PyTorch's. The
+     * same in training and evaluation: there are no running statistics.
+     *
+     * <p>Backward, with xhat = (x - μ)·invStd and g = dY·γ: {@code dγ = Σ dY·xhat}, {@code dβ = Σ dY}
+     * (over every position but the normalised ones), and
+     * {@code dx = invStd·(g - mean(g) - xhat·mean(g·xhat))} (means over the normalised values).
+     */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        int[] s = x.shape;
+        int k = normalizedShape.length;
+        if (k == 0 || k > s.length || !Arrays.equals(Arrays.copyOfRange(s, s.length - k, s.length), normalizedShape))
+            throw new IllegalArgumentException("Given normalized_shape=" + Shapes.str(normalizedShape) + ", expected input with shape [*, "
+                    + Shapes.str(normalizedShape).substring(1) + ", but got input of size " + Shapes.str(s));
+        for (Tensor t : new Tensor[]{weight, bias})
+            if (t != null && !Arrays.equals(t.shape, normalizedShape))
+                throw new IllegalArgumentException("layer_norm: normalized_shape is " + Shapes.str(normalizedShape)
+                        + " but a weight or bias has shape " + Shapes.str(t.shape));
+        int l = Shapes.numel(normalizedShape), rows = l == 0 ? 0 : x.data.length / l;
+        float[] xhat = new float[x.data.length], invStd = new float[rows], y = new float[x.data.length];
+        float[] W = weight == null ? null : weight.data;
+        LayerNormKernels.forward(x.data, W, bias == null ? null : bias.data, rows, l, eps, xhat, invStd, y);
+        return Tape.record("NativeLayerNormBackward0", y, s, dY -> {
+            if (weight != null) weight.writeGrad((dW, add) -> LayerNormKernels.affineBackward(dY, xhat, rows, l, dW, null, add));
+            if (bias != null) bias.writeGrad((dB, add) -> LayerNormKernels.affineBackward(dY, xhat, rows, l, null, dB, add));
+            x.writeGrad((dX, add) -> LayerNormKernels.backward(dY, xhat, invStd, W, rows, l, dX, add));
+        }, x, weight, bias);
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
+        return f;
     }
 
     private static float[] filled(int n, float v) {

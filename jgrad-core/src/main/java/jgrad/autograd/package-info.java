@@ -11,7 +11,7 @@
  *       {@link jgrad.autograd.Reductions} (sum, max, variance, log-softmax),
  *       {@link jgrad.autograd.Movement} (reshape, transpose, permute, index_select),
  *       {@link jgrad.autograd.LinearAlgebra} (matmul, the fused linear layer),
- *       {@link jgrad.autograd.Normalization} (batch norm) and
+ *       {@link jgrad.autograd.Normalization} (batch and layer norm) and
  *       {@link jgrad.autograd.LossOps} (the losses' fused primitives). The arithmetic itself is in
  *       named kernels over {@code float[]} in {@code jgrad.tensor}.</li>
  *   <li>{@link jgrad.autograd.Tape} is how an op records itself ({@code Tape.record}, PyTorch's

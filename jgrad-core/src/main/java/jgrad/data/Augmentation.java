@@ -20,10 +20,16 @@ import java.util.SplittableRandom;
  */
 public interface Augmentation {
     /**
-     * Writes the augmented image to dst[dstOff ..]: [outRows(rows), outCols(cols)] row-major bytes, from the
-     * [rows, cols] image at src[srcOff ..]. The two ranges must not overlap.
+     * Writes the augmented image to dst[dstOff ..]: [channels, outRows(rows), outCols(cols)] row-major bytes,
+     * from the [channels, rows, cols] image at src[srcOff ..], every channel changed the same way (one crop
+     * position, one flip decision). The two ranges must not overlap.
      */
-    void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int rows, int cols, SplittableRandom rng);
+    void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int channels, int rows, int cols, SplittableRandom rng);
+
+    /** {@link #apply(byte[], int, byte[], int, int, int, int, SplittableRandom)} for a single-channel image. */
+    default void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int rows, int cols, SplittableRandom rng) {
+        apply(src, srcOff, dst, dstOff, 1, rows, cols, rng);
+    }
 
     /** The output's height for an input {@code rows} high: the same unless the step resizes. */
     default int outRows(int rows) {
@@ -46,7 +52,7 @@ public interface Augmentation {
         }
 
         @Override
-        public void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int rows, int cols, SplittableRandom rng) {
+        public void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int channels, int rows, int cols, SplittableRandom rng) {
             int h = rows + 2 * padding, w = cols + 2 * padding;
             if (h < size || w < size)
                 throw new IllegalArgumentException("Required crop size (" + size + ", " + size + ") is larger than input image size ("
@@ -59,16 +65,17 @@ public interface Augmentation {
             // output (r, c) is padded (i + r, j + c), source (i + r - padding, j + c - padding); the columns
             // that fall inside the image are one run [c0, c1) for every row, empty when the window is all padding
             int c0 = Math.clamp(padding - j, 0, size), c1 = Math.clamp(cols + padding - j, c0, size);
-            for (int r = 0; r < size; r++) {
-                int d = dstOff + r * size, sr = i + r - padding;
-                if (sr < 0 || sr >= rows) {
-                    Arrays.fill(dst, d, d + size, (byte) 0);
-                    continue;
+            for (int ch = 0; ch < channels; ch++)
+                for (int r = 0; r < size; r++) {
+                    int d = dstOff + (ch * size + r) * size, sr = i + r - padding;
+                    if (sr < 0 || sr >= rows) {
+                        Arrays.fill(dst, d, d + size, (byte) 0);
+                        continue;
+                    }
+                    Arrays.fill(dst, d, d + c0, (byte) 0);
+                    if (c1 > c0) System.arraycopy(src, srcOff + (ch * rows + sr) * cols + j + c0 - padding, dst, d + c0, c1 - c0);
+                    Arrays.fill(dst, d + c1, d + size, (byte) 0);
                 }
-                Arrays.fill(dst, d, d + c0, (byte) 0);
-                if (c1 > c0) System.arraycopy(src, srcOff + sr * cols + j + c0 - padding, dst, d + c0, c1 - c0);
-                Arrays.fill(dst, d + c1, d + size, (byte) 0);
-            }
         }
 
         @Override
@@ -94,12 +101,12 @@ public interface Augmentation {
         }
 
         @Override
-        public void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int rows, int cols, SplittableRandom rng) {
+        public void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int channels, int rows, int cols, SplittableRandom rng) {
             if (rng.nextDouble() >= p) {
-                System.arraycopy(src, srcOff, dst, dstOff, rows * cols);
+                System.arraycopy(src, srcOff, dst, dstOff, channels * rows * cols);
                 return;
             }
-            for (int r = 0; r < rows; r++)
+            for (int r = 0; r < channels * rows; r++)
                 for (int c = 0, s = srcOff + r * cols, d = dstOff + r * cols + cols - 1; c < cols; c++) dst[d - c] = src[s + c];
         }
 
@@ -116,9 +123,9 @@ public interface Augmentation {
         }
 
         @Override
-        public void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int rows, int cols, SplittableRandom rng) {
+        public void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int channels, int rows, int cols, SplittableRandom rng) {
             if (steps.isEmpty()) {
-                System.arraycopy(src, srcOff, dst, dstOff, rows * cols);
+                System.arraycopy(src, srcOff, dst, dstOff, channels * rows * cols);
                 return;
             }
             byte[] in = src;
@@ -127,8 +134,8 @@ public interface Augmentation {
                 Augmentation step = steps.get(s);
                 boolean last = s == steps.size() - 1;
                 // every step but the last writes a fresh image: a few hundred bytes, and the steps may not share one
-                byte[] out = last ? dst : new byte[step.outRows(rows) * step.outCols(cols)];
-                step.apply(in, inOff, out, last ? dstOff : 0, rows, cols, rng);
+                byte[] out = last ? dst : new byte[channels * step.outRows(rows) * step.outCols(cols)];
+                step.apply(in, inOff, out, last ? dstOff : 0, channels, rows, cols, rng);
                 in = out;
                 inOff = 0;
                 rows = step.outRows(rows);

@@ -8,21 +8,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jgrad.autograd.Tensor;
 import jgrad.tensor.Elementwise;
 import jgrad.tensor.Parallel;
+import jgrad.tensor.Shapes;
 
 /**
- * Iterates over an {@link ImageDataset} in mini-batches of transformed float tensors, like
+ * Iterates over a {@link Dataset} in mini-batches of transformed float tensors, like
  * {@code torch.utils.data.DataLoader(dataset, batch_size, shuffle, drop_last)}.
  *
  * <ul>
- *   <li><b>Shapes:</b> each {@link Batch} has inputs {@code [B, 1, rows, cols]} and labels {@code [B]};
- *       B = batch size except possibly for the last batch ({@code dropLast} drops it instead).</li>
+ *   <li><b>Shapes:</b> each {@link Batch} has inputs {@code [B, sampleShape…]} ({@code [B, C, H, W]}
+ *       for images, {@code [B, F]} for table rows) and targets {@code [B]} (a class index or one real
+ *       value) or {@code [B, T]} (T real values); B = batch size except possibly for the last batch
+ *       ({@code dropLast} drops it instead).</li>
  *   <li><b>Epochs:</b> each call of {@link #iterator()} (each for-each loop) is the next epoch.
  *       With {@code shuffle}, epoch {@code e} visits every sample exactly once in a Fisher–Yates
  *       permutation drawn from a {@link SplittableRandom} seeded from {@code (seed, e)}: the same
  *       seed gives the same order on every machine, a new epoch a new order. This is not
  *       PyTorch's generator, so the order differs from PyTorch's for the same seed.</li>
- *   <li><b>Transform:</b> evaluated once per uint8 value into a 256-entry table; a batch is then
- *       filled by table lookup ({@code inputs[b, 0, r, c] = table[pixel]}).</li>
+ *   <li><b>Transform:</b> for uint8 images, evaluated once per channel and uint8 value into 256-entry
+ *       tables; a batch is then filled by table lookup ({@code inputs[b, c, r, q] = table[c][pixel]}).
+ *       For float samples it is applied to each value with its channel (the index along the
+ *       sample's dimension 0). The default is {@code ToTensor()} for images and the identity for
+ *       float samples.</li>
  *   <li><b>Prefetch:</b> when the kernels leave a core free ({@link Parallel#threads()} below the
  *       number of cores), one daemon thread makes the next batch (at most two ahead) while the
  *       training step runs. An exception in it is rethrown from {@code next()}. Leaving a loop
@@ -44,12 +50,14 @@ import jgrad.tensor.Parallel;
  */
 public final class DataLoader implements Iterable<Batch>, Sized {
 
-    private final ImageDataset dataset;
+    private final Dataset dataset;
     private final int batchSize;
     private final boolean shuffle;
     private final long seed;
     private final boolean dropLast;
-    private final float[] table;
+    private final Transform transform;
+    /** table[c][v]: the transform of uint8 value v in channel c (images only). */
+    private final float[][] table;
     private final AtomicInteger nextEpoch = new AtomicInteger();
     /** Null: decide per iterator from the free cores. */
     private final Boolean prefetch;
@@ -62,27 +70,35 @@ public final class DataLoader implements Iterable<Batch>, Sized {
         this.shuffle = b.shuffle;
         this.seed = b.seed;
         this.dropLast = b.dropLast;
-        this.table = b.transform.lookupTable();
+        this.transform = b.transform != null ? b.transform : dataset instanceof ImageDataset ? Transforms.toTensor() : Transforms.compose();
+        int channels = dataset.sampleShape()[0];
+        if (transform.channels() != 0 && transform.channels() != channels)
+            throw new IllegalArgumentException("the transform " + transform + " is for " + transform.channels() + " channels, but "
+                    + dataset.name() + "'s samples " + Shapes.str(dataset.sampleShape()) + " have " + channels);
+        this.table = dataset instanceof ImageDataset ? transform.lookupTable(channels) : null;
         this.prefetch = b.prefetch;
         this.augmentation = b.augmentation;
+        if (augmentation != null && !(dataset instanceof ImageDataset))
+            throw new IllegalArgumentException("augmentation crops and flips images, but " + dataset.name() + " holds "
+                    + Shapes.str(dataset.sampleShape()) + " float samples");
     }
 
-    /** A loader over {@code dataset}; by default batches of 1 in dataset order, {@code ToTensor()}, as PyTorch's defaults. */
-    public static Builder builder(ImageDataset dataset) {
+    /** A loader over {@code dataset}; by default batches of 1 in dataset order, as PyTorch's defaults. */
+    public static Builder builder(Dataset dataset) {
         return new Builder(Objects.requireNonNull(dataset));
     }
 
     /** The loader's settings by name; each has PyTorch's default. */
     public static final class Builder {
-        private final ImageDataset dataset;
+        private final Dataset dataset;
         private int batchSize = 1;
         private boolean shuffle, dropLast;
         private long seed;
-        private Transform transform = Transforms.toTensor();
+        private Transform transform;
         private Boolean prefetch;
         private Augmentation augmentation;
 
-        private Builder(ImageDataset dataset) {
+        private Builder(Dataset dataset) {
             this.dataset = dataset;
         }
 
@@ -106,7 +122,7 @@ public final class DataLoader implements Iterable<Batch>, Sized {
             return this;
         }
 
-        /** The per-pixel transform, e.g. {@code Transforms.normalize} after {@code toTensor} (default {@code toTensor()}). */
+        /** The per-value transform, e.g. {@code Transforms.normalize} after {@code toTensor} (default: see the class notes). */
         public Builder transform(Transform t) {
             transform = Objects.requireNonNull(t);
             return this;
@@ -234,24 +250,48 @@ public final class DataLoader implements Iterable<Batch>, Sized {
      * epoch ≥ 0); {@code parallel} splits them across the kernels' threads.
      */
     private Batch gather(int[] order, int epoch, int from, int to, boolean parallel) {
-        int b = to - from, rows = dataset.rows(), cols = dataset.cols(), n = rows * cols;
-        Augmentation aug = epoch >= 0 ? augmentation : null;
-        int outRows = aug == null ? rows : aug.outRows(rows), outCols = aug == null ? cols : aug.outCols(cols), m = outRows * outCols;
-        byte[] pixels = dataset.pixels, labels = dataset.labels;
-        float[] x = new float[b * m], y = new float[b];
-        Parallel.forRange(b, parallel ? 8 : Integer.MAX_VALUE, (k0, k1) -> {
-            byte[] image = aug == null ? null : new byte[m];
-            for (int k = k0; k < k1; k++) {
-                int i = order[from + k];
-                if (aug == null) Elementwise.lookup(pixels, i * n, table, x, k * m, n);
-                else {
-                    // a stream of its own per (epoch, position), apart from the shuffle's seed ^ mix(epoch + 1)
-                    aug.apply(pixels, i * n, image, 0, rows, cols, new SplittableRandom(mix(seed ^ 0x5851F42D4C957F2DL) ^ mix(((long) epoch << 32) + from + k)));
-                    Elementwise.lookup(image, 0, table, x, k * m, m);
+        int b = to - from, t = dataset.targetWidth();
+        int[] shape = dataset.sampleShape();
+        float[] y = new float[b * t];
+        float[] x;
+        if (dataset instanceof ImageDataset images) {
+            Augmentation aug = epoch >= 0 ? augmentation : null;
+            int channels = shape[0], rows = shape[1], cols = shape[2], n = channels * rows * cols;
+            if (aug != null) shape = new int[]{channels, aug.outRows(rows), aug.outCols(cols)};
+            int plane = shape[1] * shape[2], m = channels * plane;
+            byte[] pixels = images.pixels;
+            float[] out = x = new float[b * m];
+            Parallel.forRange(b, parallel ? 8 : Integer.MAX_VALUE, (k0, k1) -> {
+                byte[] image = aug == null ? null : new byte[m];
+                for (int k = k0; k < k1; k++) {
+                    int i = order[from + k];
+                    byte[] src = pixels;
+                    int at = i * n;
+                    if (aug != null) {
+                        // a stream of its own per (epoch, position), apart from the shuffle's seed ^ mix(epoch + 1)
+                        aug.apply(pixels, i * n, image, 0, channels, rows, cols,
+                                new SplittableRandom(mix(seed ^ 0x5851F42D4C957F2DL) ^ mix(((long) epoch << 32) + from + k)));
+                        src = image;
+                        at = 0;
+                    }
+                    for (int c = 0; c < channels; c++) Elementwise.lookup(src, at + c * plane, table[c], out, k * m + c * plane, plane);
+                    y[k] = images.labels[i] & 0xFF;
                 }
-                y[k] = labels[i] & 0xFF;
+            });
+        } else {
+            TensorDataset rows = (TensorDataset) dataset;
+            int m = Shapes.numel(shape), perChannel = m / shape[0];
+            float[] out = x = new float[b * m];
+            for (int k = 0; k < b; k++) {
+                int i = order[from + k];
+                rows.sample(i, out, k * m);
+                for (int j = 0; j < m; j++) out[k * m + j] = transform.apply(j / perChannel, out[k * m + j]);
+                rows.target(i, y, k * t);
             }
-        });
-        return new Batch(Tensor.of(x, b, 1, outRows, outCols), Tensor.of(y, b));
+        }
+        int[] xs = new int[shape.length + 1];
+        xs[0] = b;
+        System.arraycopy(shape, 0, xs, 1, shape.length);
+        return new Batch(Tensor.of(x, xs), t == 1 ? Tensor.of(y, b) : Tensor.of(y, b, t));
     }
 }

@@ -16,7 +16,7 @@ import java.util.Objects;
  * each {@code with…} method returns a changed copy.
  *
  * <p>Files are looked for, first match wins (a directory matches when it holds both files of the
- * split, each either gzipped under its published name or gunzipped without {@code .gz}):
+ * split, or its one archive, each either gzipped under its published name or gunzipped without {@code .gz}):
  * <ol>
  *   <li>the {@linkplain #withDirectory explicit directory}, if one is given — then it is the only
  *       place looked in, and downloads go into it;</li>
@@ -105,10 +105,15 @@ public final class DataSource {
         return directory != null ? directory : cacheRoot.resolve(spec.name());
     }
 
+    /** The per-user cache directory, {@code ~/.cache/jgrad} or {@code $XDG_CACHE_HOME/jgrad}. */
+    Path userCache() {
+        return cacheRoot;
+    }
+
     /** A directory looked in, and why it is on the list (shown in error messages). */
     record Place(Path dir, String origin) {}
 
-    /** The image and label files of one split, as found. */
+    /** The image and label files of one split, as found (the same file for an {@linkplain DatasetSpec.Split#archive archive}). */
     record Found(Path images, Path labels) {}
 
     List<Place> places(DatasetSpec spec) {
@@ -141,7 +146,7 @@ public final class DataSource {
         URI base = URI.create(withSlash(Objects.requireNonNullElse(baseUrl, spec.baseUrl()).toString()));
         try {
             Files.createDirectories(target);
-            for (DatasetSpec.FileSpec f : List.of(split.images(), split.labels()))
+            for (DatasetSpec.FileSpec f : split.files())
                 if (existing(target, f.name()) == null)
                     Downloader.fetch(base.resolve(f.name()), target.resolve(f.name()), f.sha256(), timeout, progress);
         } catch (IOException e) {
@@ -156,7 +161,7 @@ public final class DataSource {
     }
 
     /** The file as published, or gunzipped under the name without {@code .gz}; null if neither exists. */
-    private static Path existing(Path dir, String name) {
+    static Path existing(Path dir, String name) {
         for (String candidate : List.of(name, name.replaceFirst("\\.gz$", ""))) {
             Path p = dir.resolve(candidate);
             if (Files.isRegularFile(p)) return p;
@@ -169,7 +174,7 @@ public final class DataSource {
         DatasetSpec.Split split = spec.split(train);
         var m = new StringBuilder();
         m.append(spec.title()).append(" (").append(train ? "training" : "test").append(" split) not found: need ")
-                .append(split.images().name()).append(" and ").append(split.labels().name()).append(". Looked in:\n");
+                .append(String.join(" and ", split.files().stream().map(DatasetSpec.FileSpec::name).toList())).append(". Looked in:\n");
         for (Place p : places) m.append("  ").append(p.dir()).append("  (").append(p.origin()).append(")\n");
         if (directory == null && envDir == null) m.append("  ($").append(ENV_VAR).append(" is not set)\n");
         m.append(why).append("\nTo get the files, do one of:\n");

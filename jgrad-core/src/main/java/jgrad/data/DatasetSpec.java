@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What identifies an MNIST-style dataset: its file names, their SHA-256s, where they are published,
+ * What identifies a downloadable dataset: its file names, their SHA-256s, where they are published,
  * where a system package installs them, and the class names. {@link FashionMNIST#SPEC} and
  * {@link MNIST#SPEC} are the two built in; a custom spec (e.g. a mirror, or KMNIST) loads the same
- * way through {@link ImageDataset#load}.
+ * way through {@link ImageDataset#load}. A dataset published as one archive (CIFAR-10) names it
+ * with {@link Split#archive} and reads it itself ({@link CIFAR10}).
  *
  * @param name          short name, used as the cache sub-directory ({@code ~/.cache/jgrad/<name>})
  * @param title         human name for messages, e.g. {@code Fashion-MNIST}
@@ -36,11 +37,24 @@ public record DatasetSpec(String name, String title, List<String> classNames, Sp
         }
     }
 
-    /** The image and label files of one split. */
+    /**
+     * The image and label files of one split. They may be one file, an archive holding both (and
+     * both splits may name the same archive, as CIFAR-10's does): see {@link #archive}.
+     */
     public record Split(FileSpec images, FileSpec labels) {
         public Split {
             Objects.requireNonNull(images);
             Objects.requireNonNull(labels);
+        }
+
+        /** A split whose images and labels are both in {@code archive}, which is found or downloaded once. */
+        public static Split archive(FileSpec archive) {
+            return new Split(archive, archive);
+        }
+
+        /** The files to find or download: images and labels, or the one archive. */
+        public List<FileSpec> files() {
+            return images.equals(labels) ? List.of(images) : List.of(images, labels);
         }
     }
 

@@ -9,14 +9,14 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.UUID;
+
+import jgrad.io.AtomicFile;
 
 /** Fetches one file over HTTP, verifying length and SHA-256 before it appears under its final name. */
 final class Downloader {
@@ -36,9 +36,8 @@ final class Downloader {
      */
     static void fetch(URI url, Path target, String sha256, Duration timeout, PrintStream progress) throws IOException {
         String name = target.getFileName().toString();
-        // not Files.createTempFile: its owner-only permissions would stick to the final file
-        Path part = target.resolveSibling("." + name + "." + UUID.randomUUID() + ".part");
-        try {
+        long[] received = {0};
+        AtomicFile.stage(target, part -> {
             Transfer t;
             try {
                 t = transfer(url, part, name, timeout, progress);
@@ -54,11 +53,9 @@ final class Downloader {
             if (!t.sha256.equals(sha256))
                 throw new IOException(name + ": SHA-256 mismatch: expected " + sha256 + ", got " + t.sha256
                         + " (" + t.received + " bytes from " + url + "; discarded)");
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-            if (progress != null) progress.println(name + ": " + mb(t.received) + " MB, SHA-256 verified");
-        } finally {
-            Files.deleteIfExists(part);
-        }
+            received[0] = t.received;
+        });
+        if (progress != null) progress.println(name + ": " + mb(received[0]) + " MB, SHA-256 verified");
     }
 
     private static Transfer transfer(URI url, Path part, String name, Duration timeout, PrintStream progress) throws IOException {

@@ -36,6 +36,11 @@ public final class FashionMNIST {
             List.of(Path.of("/usr/share/datasets/fashion-mnist")),
             "dataset-fashion-mnist");
 
+    /** One image's shape without the batch: one 28×28 grey image. */
+    public static final int[] SHAPE = {1, 28, 28};
+    /** Values per image, 784. */
+    public static final int FEATURES = 28 * 28;
+
     private FashionMNIST() {}
 
     /** The training ({@code true}) or test split, from the usual places, downloading if missing. */

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A labelled stack of single-channel uint8 images held in memory as read from IDX files:
- * {@code size() × rows() × cols()} pixels in 0..255 and one class index per image, like
- * torchvision's {@code MNIST.data} / {@code .targets}. Immutable.
+ * A labelled stack of uint8 images held in memory: {@code size() × channels() × rows() × cols()}
+ * pixels in 0..255 (channel-major within an image, as a tensor {@code [C, H, W]}) and one class
+ * index per image, like torchvision's {@code MNIST.data} / {@code .targets} or CIFAR-10's
+ * {@code data}. Immutable. Up to 256 classes (a label is one byte).
  *
  * <p>Pixels stay bytes (47 MB for the Fashion-MNIST training split rather than 188 MB as floats);
  * a {@link DataLoader} turns batches of them into float tensors through a {@link Transform}.
@@ -20,40 +21,51 @@ import java.util.Objects;
  * train.pixel(0, 14, 14);                               // 217
  * }</pre>
  */
-public final class ImageDataset {
+public final class ImageDataset implements Dataset {
     private final String name;
     private final List<String> classNames;
+    private final int channels;
     private final int rows;
     private final int cols;
     final byte[] pixels;
     final byte[] labels;
 
-    private ImageDataset(String name, List<String> classNames, int rows, int cols, byte[] pixels, byte[] labels) {
+    private ImageDataset(String name, List<String> classNames, int channels, int rows, int cols, byte[] pixels, byte[] labels) {
         this.name = name;
         this.classNames = classNames;
+        this.channels = channels;
         this.rows = rows;
         this.cols = cols;
         this.pixels = pixels;
         this.labels = labels;
     }
 
+    /** A single-channel dataset: {@link #of(String, List, int, int, int, byte[], byte[])} with one channel. */
+    public static ImageDataset of(String name, List<String> classNames, int rows, int cols, byte[] pixels, byte[] labels) {
+        return of(name, classNames, 1, rows, cols, pixels, labels);
+    }
+
     /**
      * A dataset over the given arrays, which it takes over (not copied: do not change them later).
      *
-     * @param pixels row-major {@code [labels.length, rows, cols]} uint8 pixels
-     * @param labels one class index (0 ≤ label &lt; classNames.size()) per image
+     * @param pixels row-major {@code [labels.length, channels, rows, cols]} uint8 pixels
+     * @param labels one class index (0 ≤ label &lt; classNames.size() ≤ 256) per image
      */
-    public static ImageDataset of(String name, List<String> classNames, int rows, int cols, byte[] pixels, byte[] labels) {
+    public static ImageDataset of(String name, List<String> classNames, int channels, int rows, int cols, byte[] pixels, byte[] labels) {
         Objects.requireNonNull(name);
-        if (rows < 1 || cols < 1) throw new IllegalArgumentException("image size must be positive: " + rows + "×" + cols);
-        // rows × cols first, so that the product cannot overflow a long and wrap around to pixels.length
-        if ((long) rows * cols > Integer.MAX_VALUE || (long) rows * cols * labels.length != pixels.length)
-            throw new IllegalArgumentException(labels.length + " images of " + rows + "×" + cols + " do not match "
+        if (channels < 1 || rows < 1 || cols < 1)
+            throw new IllegalArgumentException("image shape must be positive: " + channels + "×" + rows + "×" + cols);
+        // the per-image size first, so that the product cannot overflow a long and wrap around to pixels.length
+        long image = (long) channels * rows * cols;
+        if (image > Integer.MAX_VALUE || image * labels.length != pixels.length)
+            throw new IllegalArgumentException(labels.length + " images of " + (channels == 1 ? "" : channels + "×") + rows + "×" + cols
+                    + " do not match "
                     + pixels.length + " pixels");
         List<String> names = List.copyOf(classNames);
+        if (names.size() > 256) throw new IllegalArgumentException(name + ": " + names.size() + " classes; an image dataset holds at most 256");
         String bad = badLabel(labels, names.size());
         if (bad != null) throw new IllegalArgumentException(bad);
-        return new ImageDataset(name, names, rows, cols, pixels, labels);
+        return new ImageDataset(name, names, channels, rows, cols, pixels, labels);
     }
 
     /**
@@ -73,7 +85,7 @@ public final class ImageDataset {
         String bad = badLabel(labels, spec.classNames().size());
         if (bad != null) throw new IdxFormatException(files.labels(), bad);
         return new ImageDataset(spec.name() + (train ? "/train" : "/test"), spec.classNames(),
-                images.rows(), images.cols(), images.pixels(), labels);
+                1, images.rows(), images.cols(), images.pixels(), labels);
     }
 
     private static String badLabel(byte[] labels, int classes) {
@@ -84,13 +96,20 @@ public final class ImageDataset {
     }
 
     /** E.g. {@code fashion-mnist/train}. */
+    @Override
     public String name() {
         return name;
     }
 
     /** Number of images. */
+    @Override
     public int size() {
         return labels.length;
+    }
+
+    /** Colour channels: 1 for grey, 3 for RGB. */
+    public int channels() {
+        return channels;
     }
 
     public int rows() {
@@ -101,9 +120,44 @@ public final class ImageDataset {
         return cols;
     }
 
+    /** {@code [channels, rows, cols]}. */
+    @Override
+    public int[] sampleShape() {
+        return new int[]{channels, rows, cols};
+    }
+
     /** Class names in class-index order. */
+    @Override
     public List<String> classNames() {
         return classNames;
+    }
+
+    /** {@link Task#CLASSIFY}: the target is the class index. */
+    @Override
+    public Task task() {
+        return Task.CLASSIFY;
+    }
+
+    @Override
+    public int targetWidth() {
+        return 1;
+    }
+
+    @Override
+    public void target(int i, float[] out, int at) {
+        out[at] = label(i);
+    }
+
+    @Override
+    public ImageDataset subset(int[] indices, String name) {
+        int m = channels * rows * cols;
+        byte[] px = new byte[indices.length * m], lb = new byte[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            int i = Objects.checkIndex(indices[k], labels.length);
+            System.arraycopy(pixels, i * m, px, k * m, m);
+            lb[k] = labels[i];
+        }
+        return new ImageDataset(name, classNames, channels, rows, cols, px, lb);
     }
 
     /** The class index of image {@code i}. */
@@ -111,15 +165,21 @@ public final class ImageDataset {
         return labels[Objects.checkIndex(i, labels.length)] & 0xFF;
     }
 
-    /** The uint8 value (0..255) of one pixel. */
+    /** The uint8 value (0..255) of one pixel of a single-channel image (channel 0 of a colour one). */
     public int pixel(int image, int row, int col) {
-        Objects.checkIndex(image, labels.length);
-        Objects.checkIndex(row, rows);
-        Objects.checkIndex(col, cols);
-        return pixels[(image * rows + row) * cols + col] & 0xFF;
+        return pixel(image, 0, row, col);
     }
 
-    /** All pixels, row-major {@code [size, rows, cols]}, as a read-only view (read with {@code get(i) & 0xFF}). */
+    /** The uint8 value (0..255) of one pixel of one channel. */
+    public int pixel(int image, int channel, int row, int col) {
+        Objects.checkIndex(image, labels.length);
+        Objects.checkIndex(channel, channels);
+        Objects.checkIndex(row, rows);
+        Objects.checkIndex(col, cols);
+        return pixels[((image * channels + channel) * rows + row) * cols + col] & 0xFF;
+    }
+
+    /** All pixels, row-major {@code [size, channels, rows, cols]}, as a read-only view (read with {@code get(i) & 0xFF}). */
     public ByteBuffer pixels() {
         return ByteBuffer.wrap(pixels).asReadOnlyBuffer();
     }
@@ -131,6 +191,7 @@ public final class ImageDataset {
 
     @Override
     public String toString() {
-        return name + ": " + size() + " images of " + rows + "×" + cols + ", " + classNames.size() + " classes";
+        return name + ": " + size() + " images of " + (channels == 1 ? "" : channels + "×") + rows + "×" + cols + ", "
+                + classNames.size() + " classes";
     }
 }

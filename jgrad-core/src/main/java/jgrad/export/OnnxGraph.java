@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Set;
 
 import jgrad.autograd.Tensor;
+import jgrad.models.Onnx;
 import jgrad.nn.Module;
 
 /**
- * An ONNX graph under construction, one chain of nodes from {@code input} to {@code output}, and its
+ * An ONNX graph under construction, one chain of nodes from {@code input} to {@code output}, which the
+ * layer kinds' exports append to ({@link Onnx}), and its
  * encoding as a {@code ModelProto} of the official {@code onnx.proto}: IR version 8, default-domain
  * opset 17, producer "jgrad", float32 values whose first dimension is the symbolic batch "N".
  * <pre>
@@ -27,21 +29,10 @@ import jgrad.nn.Module;
  * Fields are written in field-number order, as protobuf's own serializers write them. Shapes here
  * use -1 for the batch dimension.
  */
-final class OnnxGraph {
+final class OnnxGraph implements Onnx {
     static final int IR_VERSION = 8, OPSET = 17;
     static final String INPUT = "input", OUTPUT = "output";
     private static final int TENSOR_FLOAT = 1, ATTRIBUTE_FLOAT = 1, ATTRIBUTE_INT = 2, ATTRIBUTE_INTS = 7;
-
-    /** A node attribute, an ONNX AttributeProto of type FLOAT, INT or INTS. */
-    sealed interface Attribute {
-        String name();
-    }
-
-    record FloatAttribute(String name, float value) implements Attribute {}
-
-    record IntAttribute(String name, long value) implements Attribute {}
-
-    record IntsAttribute(String name, int... values) implements Attribute {}
 
     private record Node(String op, String name, List<String> inputs, String output, Attribute[] attributes) {}
 
@@ -56,7 +47,8 @@ final class OnnxGraph {
      * output becomes the current value. Named as PyTorch's exporter names nodes: {@code /fc1/Gemm},
      * {@code /relu/LeakyRelu_1} for the second use of one module.
      */
-    void node(String op, String path, List<String> weights, Attribute... attributes) {
+    @Override
+    public void node(String op, String path, List<String> weights, Attribute... attributes) {
         String base = "/" + (path.isEmpty() ? "" : path.replace('.', '/') + "/") + op, name = base;
         for (int k = 1; !nodeNames.add(name); k++) name = base + "_" + k;
         List<String> inputs = new ArrayList<>(List.of(value));
@@ -69,7 +61,8 @@ final class OnnxGraph {
      * Adds {@code t} as the initializer {@code name} of {@code owner} and returns the name; the same
      * module listed twice shares its initializers, two modules may not share a name.
      */
-    String initializer(String name, Module owner, Tensor t) {
+    @Override
+    public String initializer(String name, Module owner, Tensor t) {
         Module previous = initializerOwners.putIfAbsent(name, owner);
         if (previous == null) initializers.put(name, t);
         else if (previous != owner)

@@ -137,4 +137,15 @@ public final class Functional {
                                    boolean training, float momentum, float eps, Activation act) {
         return Normalization.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps, Activation.slopeOf(act));
     }
+
+    /**
+     * Layer normalisation over the last dimensions, PyTorch's {@code F.layer_norm}:
+     * <pre>
+     *   y = (x - E[x]) / √(Var[x] + eps) · γ + β       x: [*, normalizedShape…]   γ, β: normalizedShape or null
+     * </pre>
+     * See {@link Normalization#layerNorm}.
+     */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        return Normalization.layerNorm(x, normalizedShape, weight, bias, eps);
+    }
 }

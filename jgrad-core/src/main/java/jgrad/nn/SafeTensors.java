@@ -47,7 +47,7 @@ import jgrad.tensor.Shapes;
  * damaged file is an {@link IOException} naming the file and the problem rather than wrong values:
  * a header length within 100,000,000 bytes and the file; a UTF-8 header that starts with
  * {@code {} and is one JSON object, with no duplicate keys and nothing after it but padding
- * spaces; every entry an object of exactly {@code dtype} (a string), {@code shape} (JSON integers
+ * spaces; every name and metadata string valid Unicode (no lone UTF-16 surrogate); every entry an object of exactly {@code dtype} (a string), {@code shape} (JSON integers
  * ≥ 0, never {@code 24.0}) and {@code data_offsets} (two JSON integers); {@code end - begin} the
  * bytes its shape and dtype need; the tensors' byte ranges tiling the data section exactly, with no
  * hole, overlap or byte left over; and {@code __metadata__}, if present, an object of strings.
@@ -144,6 +144,10 @@ public final class SafeTensors {
 
     /** Reads {@code file}'s tensors and metadata; a file that breaks a rule of the format is an IOException naming it and the rule. */
     public static Contents read(Path file) throws IOException {
+        // the type first: opening a FIFO blocks until something writes to it
+        if (Files.isDirectory(file)) throw new IOException(file + ": is a directory, not a safetensors file");
+        if (Files.exists(file) && !Files.isRegularFile(file))
+            throw new IOException(file + ": is not a regular file (a FIFO, socket or device), not a safetensors file; not opened");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) throw bad(file, "only " + size + " bytes: too short for the 8-byte header length");
@@ -160,6 +164,7 @@ public final class SafeTensors {
             long dataStart = 8 + n, dataSize = size - dataStart;
             List<Info> infos = new ArrayList<>();
             for (var e : header.properties()) {
+                unicode(file, e.getKey());
                 if (e.getKey().equals(METADATA)) metadata(file, e.getValue(), metadata);
                 else infos.add(info(file, e.getKey(), e.getValue(), dataSize));
             }
@@ -195,6 +200,8 @@ public final class SafeTensors {
         for (var e : m.properties()) {
             if (!e.getValue().isTextual())
                 throw bad(file, METADATA + " is not an object of strings: '" + e.getKey() + "' holds " + brief(e.getValue()));
+            unicode(file, e.getKey());
+            unicode(file, e.getValue().textValue());
             into.put(e.getKey(), e.getValue().textValue());
         }
     }
@@ -237,6 +244,20 @@ public final class SafeTensors {
             throw bad(file, "tensor " + name + " of shape " + Shapes.str(shape) + " and dtype " + dtype + " needs "
                     + count * width + " bytes, but its data_offsets " + offsets + " give " + (end - begin));
         return new Info(name, dtype, width, shape, (int) count, begin, end);
+    }
+
+    /**
+     * Refuses a string holding a lone UTF-16 surrogate, which a JSON escape (backslash, u, D800) can
+     * spell: it is no Unicode character, and the format's header is UTF-8, which cannot encode it.
+     */
+    private static void unicode(Path file, String s) throws IOException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+            else if (Character.isSurrogate(c))
+                throw bad(file, "header string \"" + s.substring(0, i).replaceAll("\\p{Cntrl}", "?") + "…\" holds a lone UTF-16 surrogate U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ", which is not Unicode");
+        }
     }
 
     private static boolean natural(JsonNode n) {

@@ -1,6 +1,8 @@
 package jgrad.tensor;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,56 +14,86 @@ import jdk.incubator.vector.VectorSpecies;
  * the threads by channel.
  * {@code Normalization.batchNorm} (in {@code jgrad.autograd}) composes them:
  * <pre>
- *   forward:  μ, σ² per column ({@link #statistics});  xhat = (x - μ)·invStd ({@link #shiftScale});
- *             y = act(xhat·γ + β) ({@link #scaleShiftActivation})
- *   backward: dγ = Σ dY·xhat ({@link #sumRowsOfProduct}), dβ = Σ dY, dX ({@link #batchNormBackward})
+ *   forward:  μ, σ² per column ({@link #statistics}, {@link #planeStatistics});
+ *             xhat = (x - μ)·invStd, y = act(xhat·γ + β) ({@link #shiftScale}, {@link #scaleShiftActivation}, {@link #planeNormalize})
+ *   backward: dβ = Σ dY, dγ = Σ dY·xhat ({@link #columnGradientSums}, {@link #planeSums}),
+ *             dX ({@link #batchNormBackward}, {@link #planeBackward})
  * </pre>
- * Each has a Vector API body across the columns and a scalar tail that is also its scalar twin
+ *
+ * <p>The sums over a channel's values are accumulated in double, each term (x, (x - μ)², dY·xhat)
+ * computed in float first, as PyTorch's CPU kernel accumulates float batch statistics
+ * ({@code at::acc_type<float, false>} is double): over a channel's N·H·W values (50,176 for a
+ * [64, C, 28, 28] batch) float lanes would round in one direction when many values are equal, as
+ * over an image's flat background, and put the mean off by about 1e-5 relative. The mean is then
+ * rounded to float, as there. PyTorch's [N, C] kernels sum each thread's rows in float and add the
+ * threads' sums in double; here the [N, C] sums are double throughout, so they do not depend on the
+ * number of threads. The order of every sum is fixed and independent of the vector width.
+ *
+ * <p>Each kernel has a Vector API body and a scalar tail that is also its scalar twin
  * ({@link Simd}); both compute the same values.
  */
 public final class BatchNormKernels {
-    private static final VectorSpecies<Float> S = Simd.S;
-    private static final int VL = Simd.VL;
+    private static final VectorSpecies<Float> S = Simd.S, HALF = Simd.HALF;
+    private static final VectorSpecies<Double> D = Simd.D;
+    private static final int VL = Simd.VL, DL = D.length();
+    /** The double lanes of the plane sums: a fixed number, whatever the vector width. */
+    static final int LANES = 16;
 
     private BatchNormKernels() {}
 
     /**
-     * The batch's statistics per column: {@code mean[c] = Σ_r x[r, c] / rows} and
-     * {@code sq[c] = Σ_r (x[r, c] - mean[c])²}; the biased variance is sq/rows, the unbiased sq/(rows-1).
+     * The batch's statistics per column: {@code mean[c] = Σ_r x[r, c] / rows}, rounded to float, and
+     * {@code sq[c] = Σ_r (x[r, c] - mean[c])²}; the biased variance is sq/rows, the unbiased
+     * sq/(rows-1). Both sums are kept in double ({@link #columnSums}).
      */
-    public static void statistics(float[] x, int rows, int cols, float[] mean, float[] sq) {
-        Elementwise.sumRows(x, rows, cols, mean, false);
-        for (int c = 0; c < cols; c++) mean[c] /= rows;
-        java.util.Arrays.fill(sq, 0, cols, 0f);
-        sumSquaredDeviations(x, mean, rows, cols, sq);
+    public static void statistics(float[] x, int rows, int cols, float[] mean, double[] sq) {
+        double[] sum = new double[cols];
+        columnSums(x, null, null, rows, cols, sum);
+        for (int c = 0; c < cols; c++) mean[c] = (float) (sum[c] / rows);
+        java.util.Arrays.fill(sq, 0, cols, 0.0);
+        columnSums(x, x, mean, rows, cols, sq);
     }
 
-    /** out[c] += Σ_r x[r, c]·y[r, c]. */
-    public static void sumRowsOfProduct(float[] x, float[] y, int rows, int cols, float[] out) {
-        int e = Simd.loopBound(cols);
-        for (int r = 0, off = 0; r < rows; r++, off += cols) {
-            int c = 0;
-            for (; c < e; c += VL)
-                FloatVector.fromArray(S, x, off + c).fma(FloatVector.fromArray(S, y, off + c), FloatVector.fromArray(S, out, c))
-                        .intoArray(out, c);
-            for (; c < cols; c++) out[c] = Math.fma(x[off + c], y[off + c], out[c]);
-        }
+    /** Batch norm's gradient sums per column: {@code sumDy[c] = Σ_r dY[r, c]}, {@code sumDyXhat[c] = Σ_r dY[r, c]·xhat[r, c]}, in double. */
+    public static void columnGradientSums(float[] dY, float[] xhat, int rows, int cols, double[] sumDy, double[] sumDyXhat) {
+        java.util.Arrays.fill(sumDy, 0, cols, 0.0);
+        java.util.Arrays.fill(sumDyXhat, 0, cols, 0.0);
+        columnSums(dY, null, null, rows, cols, sumDy);
+        columnSums(dY, xhat, null, rows, cols, sumDyXhat);
     }
 
-    /** out[c] += Σ_r (x[r, c] - mean[c])²: the centred sum of squares per column. */
-    public static void sumSquaredDeviations(float[] x, float[] mean, int rows, int cols, float[] out) {
-        int e = Simd.loopBound(cols);
+    /**
+     * {@code acc[c] += Σ_r t(r, c)} with t = x[r, c] when {@code y} is null, otherwise the float
+     * {@code (x[r, c] - s)·(y[r, c] - s)} with s = shift[c] (0 when shift is null): each term is
+     * computed in float and added to a double accumulator per column, rows in order, so the
+     * vectors (across the columns) and the scalar twin add the same values in the same order.
+     */
+    static void columnSums(float[] x, float[] y, float[] shift, int rows, int cols, double[] acc) {
+        int e = Simd.ENABLED ? HALF.loopBound(cols) : 0;
         for (int r = 0, off = 0; r < rows; r++, off += cols) {
             int c = 0;
-            for (; c < e; c += VL) {
-                FloatVector d = FloatVector.fromArray(S, x, off + c).sub(FloatVector.fromArray(S, mean, c));
-                d.fma(d, FloatVector.fromArray(S, out, c)).intoArray(out, c);
-            }
+            if (y == null)
+                for (; c < e; c += DL)
+                    DoubleVector.fromArray(D, acc, c).add(widen(FloatVector.fromArray(HALF, x, off + c))).intoArray(acc, c);
+            else if (shift == null)
+                for (; c < e; c += DL)
+                    DoubleVector.fromArray(D, acc, c).add(widen(FloatVector.fromArray(HALF, x, off + c).mul(FloatVector.fromArray(HALF, y, off + c))))
+                            .intoArray(acc, c);
+            else
+                for (; c < e; c += DL) {
+                    FloatVector s = FloatVector.fromArray(HALF, shift, c);
+                    FloatVector t = FloatVector.fromArray(HALF, x, off + c).sub(s).mul(FloatVector.fromArray(HALF, y, off + c).sub(s));
+                    DoubleVector.fromArray(D, acc, c).add(widen(t)).intoArray(acc, c);
+                }
             for (; c < cols; c++) {
-                float d = x[off + c] - mean[c];
-                out[c] = Math.fma(d, d, out[c]);
+                float s = shift == null ? 0f : shift[c];
+                acc[c] += y == null ? x[off + c] : (x[off + c] - s) * (y[off + c] - s);
             }
         }
+    }
+
+    private static DoubleVector widen(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
     }
 
     /** y[r, c] = (x[r, c] - shift[c])·scale[c]: normalisation with per-column statistics. */
@@ -111,51 +143,91 @@ public final class BatchNormKernels {
     }
 
     /**
-     * Per channel c of an [N, C, L] input: {@code mean[c]} over its m = N·L values and
-     * {@code sq[c] = Σ (x - mean[c])²}. The sums are kept in VL lanes ({@link #laneSums}), so the
-     * scalar twin adds in the same order as the vectors and gets the same values.
+     * Per channel c of an [N, C, L] input: {@code mean[c]} over its m = N·L values, rounded to
+     * float, and {@code sq[c] = Σ (x - mean[c])²}, both summed in double ({@link #laneSums}).
      */
-    public static void planeStatistics(float[] x, int n, int c, int l, float[] mean, float[] sq) {
+    public static void planeStatistics(float[] x, int n, int c, int l, float[] mean, double[] sq) {
         Parallel.run(c, ch -> {
-            float m = laneSums(x, null, 0f, n, c, l, ch) / ((float) n * l);
+            float m = (float) (laneSums(x, null, 0f, n, c, l, ch) / ((double) n * l));
             mean[ch] = m;
             sq[ch] = laneSums(x, x, m, n, c, l, ch);
         });
     }
 
     /**
-     * Σ over channel ch's N planes of x (when {@code y} is null), or of (x - shift)·(y - shift) (a
-     * centred square when y is x, a product when shift is 0): each of VL lanes sums its own
-     * positions k ≡ lane (mod VL) below {@code Simd.S.loopBound(l)}, plane after plane, then the
-     * lanes are added in order and the tails last.
+     * Σ over channel ch's N planes of x (when {@code y} is null), or of the float
+     * {@code (x - shift)·(y - shift)} (a centred square when y is x, a product when shift is 0),
+     * accumulated in double as PyTorch's CPU kernel accumulates float batch statistics. The sum is
+     * spread over {@link #LANES} double lanes, position k of a plane going to lane k mod LANES, plane
+     * after plane; the lanes are then added in order, and the positions past the last whole group
+     * of LANES last. That order does not depend on the vector width, so every machine, and the
+     * scalar twin, gets the same value.
      */
-    private static float laneSums(float[] x, float[] y, float shift, int n, int c, int l, int ch) {
-        int body = S.loopBound(l);
-        float[] lanes = new float[VL];
-        float tail = 0f;
-        if (Simd.ENABLED) {
-            FloatVector acc = FloatVector.zero(S), sv = FloatVector.broadcast(S, shift);
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * l;
-                for (int k = 0; k < body; k += VL) {
-                    FloatVector v = FloatVector.fromArray(S, x, off + k);
-                    if (y != null) v = v.sub(sv).mul(FloatVector.fromArray(S, y, off + k).sub(sv));
-                    acc = acc.add(v);
-                }
-            }
-            acc.intoArray(lanes, 0);
-        } else
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * l;
-                for (int k = 0; k < body; k++) lanes[k % VL] += y == null ? x[off + k] : (x[off + k] - shift) * (y[off + k] - shift);
-            }
+    private static double laneSums(float[] x, float[] y, float shift, int n, int c, int l, int ch) {
+        int body = l - l % LANES;
+        double[] lanes = new double[LANES];
+        double tail = 0;
         for (int i = 0; i < n; i++) {
             int off = (i * c + ch) * l;
-            for (int k = body; k < l; k++) tail += y == null ? x[off + k] : (x[off + k] - shift) * (y[off + k] - shift);
+            addLanes(x, y, shift, off, off + body, lanes);
+            for (int k = off + body; k < off + l; k++) tail += y == null ? x[k] : (x[k] - shift) * (y[k] - shift);
         }
-        float s = 0f;
-        for (float v : lanes) s += v;
+        double s = 0;
+        for (double v : lanes) s += v;
         return s + tail;
+    }
+
+    /** lanes[(k - from) mod LANES] += t(k) for k in [from, to), to - from a multiple of LANES; t as in {@link #laneSums}. */
+    private static void addLanes(float[] x, float[] y, float shift, int from, int to, double[] lanes) {
+        if (Simd.ENABLED && DL == 8) addLanes8(x, y, shift, from, to, lanes);
+        else if (Simd.ENABLED && DL == 4) addLanes4(x, y, shift, from, to, lanes);
+        else
+            for (int k = from; k < to; k++) lanes[(k - from) % LANES] += y == null ? x[k] : (x[k] - shift) * (y[k] - shift);
+    }
+
+    // One method per vector width, each with its loops written out (and y == null tested outside
+    // them), so that C2 inlines everything and keeps the accumulators in registers.
+    private static void addLanes8(float[] x, float[] y, float shift, int from, int to, double[] lanes) {
+        DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 8);
+        if (y == null)
+            for (int k = from; k < to; k += LANES) {
+                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k)));
+                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 8)));
+            }
+        else {
+            FloatVector s = FloatVector.broadcast(HALF, shift);
+            for (int k = from; k < to; k += LANES) {
+                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k).sub(s).mul(FloatVector.fromArray(HALF, y, k).sub(s))));
+                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 8).sub(s).mul(FloatVector.fromArray(HALF, y, k + 8).sub(s))));
+            }
+        }
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 8);
+    }
+
+    private static void addLanes4(float[] x, float[] y, float shift, int from, int to, double[] lanes) {
+        DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 4),
+                a2 = DoubleVector.fromArray(D, lanes, 8), a3 = DoubleVector.fromArray(D, lanes, 12);
+        if (y == null)
+            for (int k = from; k < to; k += LANES) {
+                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k)));
+                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 4)));
+                a2 = a2.add(widen(FloatVector.fromArray(HALF, x, k + 8)));
+                a3 = a3.add(widen(FloatVector.fromArray(HALF, x, k + 12)));
+            }
+        else {
+            FloatVector s = FloatVector.broadcast(HALF, shift);
+            for (int k = from; k < to; k += LANES) {
+                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k).sub(s).mul(FloatVector.fromArray(HALF, y, k).sub(s))));
+                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 4).sub(s).mul(FloatVector.fromArray(HALF, y, k + 4).sub(s))));
+                a2 = a2.add(widen(FloatVector.fromArray(HALF, x, k + 8).sub(s).mul(FloatVector.fromArray(HALF, y, k + 8).sub(s))));
+                a3 = a3.add(widen(FloatVector.fromArray(HALF, x, k + 12).sub(s).mul(FloatVector.fromArray(HALF, y, k + 12).sub(s))));
+            }
+        }
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        a2.intoArray(lanes, 8);
+        a3.intoArray(lanes, 12);
     }
 
     /**
@@ -184,12 +256,77 @@ public final class BatchNormKernels {
         });
     }
 
-    /** Per channel of an [N, C, L] gradient: {@code sumDy[c] = Σ dY} and {@code sumDyXhat[c] = Σ dY·xhat}, in lanes as {@link #laneSums}. */
-    public static void planeSums(float[] dY, float[] xhat, int n, int c, int l, float[] sumDy, float[] sumDyXhat) {
+    /** Per channel of an [N, C, L] gradient: {@code sumDy[c] = Σ dY} and {@code sumDyXhat[c] = Σ dY·xhat}, in double as {@link #laneSums}. */
+    public static void planeSums(float[] dY, float[] xhat, int n, int c, int l, double[] sumDy, double[] sumDyXhat) {
         Parallel.run(c, ch -> {
-            sumDy[ch] = laneSums(dY, null, 0f, n, c, l, ch);
-            sumDyXhat[ch] = laneSums(dY, xhat, 0f, n, c, l, ch);
+            // both sums in one pass over dY, each in the order laneSums adds
+            int body = l - l % LANES;
+            double[] lanes = new double[2 * LANES];
+            double tail = 0, tailXhat = 0;
+            for (int i = 0; i < n; i++) {
+                int off = (i * c + ch) * l;
+                addLanesTwice(dY, xhat, off, off + body, lanes);
+                for (int k = off + body; k < off + l; k++) {
+                    tail += dY[k];
+                    tailXhat += dY[k] * xhat[k];
+                }
+            }
+            double s = 0, sx = 0;
+            for (int j = 0; j < LANES; j++) {
+                s += lanes[j];
+                sx += lanes[LANES + j];
+            }
+            sumDy[ch] = s + tail;
+            sumDyXhat[ch] = sx + tailXhat;
         });
+    }
+
+    /** lanes[(k - from) mod LANES] += dY[k] and lanes[LANES + (k - from) mod LANES] += dY[k]·xhat[k] (a float product), as {@link #addLanes}. */
+    private static void addLanesTwice(float[] dY, float[] xhat, int from, int to, double[] lanes) {
+        if (Simd.ENABLED && DL == 8) {
+            DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 8),
+                    b0 = DoubleVector.fromArray(D, lanes, 16), b1 = DoubleVector.fromArray(D, lanes, 24);
+            for (int k = from; k < to; k += LANES) {
+                FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 8);
+                a0 = a0.add(widen(d0));
+                a1 = a1.add(widen(d1));
+                b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
+                b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
+            }
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, 8);
+            b0.intoArray(lanes, 16);
+            b1.intoArray(lanes, 24);
+        } else if (Simd.ENABLED && DL == 4) {
+            DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 4),
+                    a2 = DoubleVector.fromArray(D, lanes, 8), a3 = DoubleVector.fromArray(D, lanes, 12),
+                    b0 = DoubleVector.fromArray(D, lanes, 16), b1 = DoubleVector.fromArray(D, lanes, 20),
+                    b2 = DoubleVector.fromArray(D, lanes, 24), b3 = DoubleVector.fromArray(D, lanes, 28);
+            for (int k = from; k < to; k += LANES) {
+                FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 4),
+                        d2 = FloatVector.fromArray(HALF, dY, k + 8), d3 = FloatVector.fromArray(HALF, dY, k + 12);
+                a0 = a0.add(widen(d0));
+                a1 = a1.add(widen(d1));
+                a2 = a2.add(widen(d2));
+                a3 = a3.add(widen(d3));
+                b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
+                b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 4))));
+                b2 = b2.add(widen(d2.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
+                b3 = b3.add(widen(d3.mul(FloatVector.fromArray(HALF, xhat, k + 12))));
+            }
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, 4);
+            a2.intoArray(lanes, 8);
+            a3.intoArray(lanes, 12);
+            b0.intoArray(lanes, 16);
+            b1.intoArray(lanes, 20);
+            b2.intoArray(lanes, 24);
+            b3.intoArray(lanes, 28);
+        } else
+            for (int k = from; k < to; k++) {
+                lanes[(k - from) % LANES] += dY[k];
+                lanes[LANES + (k - from) % LANES] += dY[k] * xhat[k];
+            }
     }
 
     /** {@link #batchNormBackward} for an [N, C, L] input: {@code dX (+)= g[c]·(dY - a[c] - xhat·b[c])} per plane. */

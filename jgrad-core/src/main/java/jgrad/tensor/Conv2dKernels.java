@@ -73,7 +73,7 @@ public final class Conv2dKernels {
             if (paddedH < spanH || paddedW < spanW)
                 throw new IllegalArgumentException("Calculated padded input size per channel: (" + paddedH + " x " + paddedW + "). Kernel size: ("
                         + spanH + " x " + spanW + "). Kernel size can't be greater than actual input size");
-            long ho = (paddedH - spanH) / strideH + 1, wo = (paddedW - spanW) / strideW + 1;
+            long ho = Shapes.windowOutput(h, kH, strideH, padH, dilH), wo = Shapes.windowOutput(w, kW, strideW, padW, dilW);
             long[] sizes = {paddedH, paddedW, (long) n * cin * h * w, (long) cout * (cin / groups) * kH * kW, (long) n * cout * ho * wo,
                     Math.max((long) cin * kH * kW, cout) * ho * wo};
             for (long size : sizes)
@@ -83,13 +83,13 @@ public final class Conv2dKernels {
                             + ") has a size past 2^31-1 (padded input, an array, or one sample's column matrix)");
         }
 
-        /** Output height, floor((H + 2·pH − dH·(kH − 1) − 1) / sH) + 1 (the numerator is not negative here). */
+        /** Output height, {@link Shapes#windowOutput}. */
         public int ho() {
-            return (h + 2 * padH - dilH * (kH - 1) - 1) / strideH + 1;
+            return (int) Shapes.windowOutput(h, kH, strideH, padH, dilH);
         }
 
         public int wo() {
-            return (w + 2 * padW - dilW * (kW - 1) - 1) / strideW + 1;
+            return (int) Shapes.windowOutput(w, kW, strideW, padW, dilW);
         }
 
         public int[] inputShape() {

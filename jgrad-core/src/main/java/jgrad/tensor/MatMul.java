@@ -45,11 +45,22 @@ public final class MatMul {
     /** Multiply-adds done by {@link #mm} since the start, for benchmarks that report achieved FLOP/s. */
     private static final java.util.concurrent.atomic.LongAdder MULTIPLY_ADDS = new java.util.concurrent.atomic.LongAdder();
 
+    /** Wall-clock nanoseconds spent inside {@link #mm} since the start. */
+    private static final java.util.concurrent.atomic.LongAdder NANOS = new java.util.concurrent.atomic.LongAdder();
+
     private MatMul() {}
 
     /** The multiply-adds (m·n·k per call) every {@link #mm} so far has done: FLOPs are twice this. */
     public static long multiplyAdds() {
         return MULTIPLY_ADDS.sum();
+    }
+
+    /**
+     * The wall-clock nanoseconds every {@link #mm} so far has taken, for what the GEMMs achieve on
+     * their own: 2·Δ{@link #multiplyAdds} / Δnanos between two points of a run.
+     */
+    public static long nanos() {
+        return NANOS.sum();
     }
 
     /**
@@ -66,6 +77,13 @@ public final class MatMul {
                    float[] c, int cOff, int m, int n, int k, boolean accumulate) {
         if (m == 0 || n == 0) return;
         MULTIPLY_ADDS.add((long) m * n * k);
+        long t0 = System.nanoTime();
+        multiply(simd, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, accumulate);
+        NANOS.add(System.nanoTime() - t0);
+    }
+
+    private static void multiply(boolean simd, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                                 float[] c, int cOff, int m, int n, int k, boolean accumulate) {
         if (k == 0) {
             if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
             return;

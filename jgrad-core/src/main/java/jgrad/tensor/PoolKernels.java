@@ -2,6 +2,12 @@ package jgrad.tensor;
 
 import java.util.Arrays;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * 2-D max, average and adaptive average pooling over NCHW {@code float[]}, with PyTorch's
  * semantics, and their gradients.
@@ -30,10 +36,10 @@ import java.util.Arrays;
  * PoolKernels.maxPool2dBackward(dY, indices, dX, g, false);
  * }</pre>
  *
- * <p>The kernels are plain scalar loops, threaded across (n, c) planes (one task owns whole planes
- * of the output, and of dX in the backward passes). A strided window over NCHW rows needs lane
- * gathers or two-vector shuffles to vectorise, for about one comparison or addition per input
- * element; against that, pooling moves a fraction of the data that the convolution around it does.
+ * <p>The kernels are threaded across (n, c) planes (one task owns whole planes of the output, and
+ * of dX in the backward passes). Max pooling with a 2×2 window and stride 2, the cnn's, has a
+ * Vector API body that splits the input rows into even and odd columns with two-vector lane
+ * selections; the other kernels, and that one's scalar twin ({@link Simd}), are scalar loops.
  */
 public final class PoolKernels {
     private PoolKernels() {}
@@ -66,20 +72,19 @@ public final class PoolKernels {
                         + Arrays.toString(new int[]{n, c, h, w}));
             if ((long) n * c * h * w > Integer.MAX_VALUE || h + 2L * padH > Integer.MAX_VALUE || w + 2L * padW > Integer.MAX_VALUE)
                 throw new IllegalArgumentException("pooling input " + Arrays.toString(new int[]{n, c, h, w}) + " has more than 2^31-1 elements");
-            long ho = Math.floorDiv(h + 2L * padH - dilH * (kH - 1L) - 1, strideH) + 1;
-            long wo = Math.floorDiv(w + 2L * padW - dilW * (kW - 1L) - 1, strideW) + 1;
+            long ho = Shapes.windowOutput(h, kH, strideH, padH, dilH), wo = Shapes.windowOutput(w, kW, strideW, padW, dilW);
             if (ho < 1 || wo < 1)
                 throw new IllegalArgumentException("Given input size: (" + c + "x" + h + "x" + w + "). Calculated output size: ("
                         + c + "x" + ho + "x" + wo + "). Output size is too small");
         }
 
-        /** Output height, floor((H + 2·pH − dH·(kH − 1) − 1) / sH) + 1, at least 1 here. */
+        /** Output height, {@link Shapes#windowOutput}, at least 1 here. */
         public int ho() {
-            return (h + 2 * padH - dilH * (kH - 1) - 1) / strideH + 1;
+            return (int) Shapes.windowOutput(h, kH, strideH, padH, dilH);
         }
 
         public int wo() {
-            return (w + 2 * padW - dilW * (kW - 1) - 1) / strideW + 1;
+            return (int) Shapes.windowOutput(w, kW, strideW, padW, dilW);
         }
 
         public int inputSize() {
@@ -136,10 +141,14 @@ public final class PoolKernels {
      */
     private static void maxPool2dUnpadded(float[] x, float[] y, int[] indices, Geometry g) {
         int ho = g.ho(), wo = g.wo(), w = g.w(), hw = g.h() * w, l = ho * wo, kH = g.kH(), kW = g.kW(), sH = g.strideH(), sW = g.strideW();
-        boolean twoByTwo = kH == 2 && kW == 2;
+        boolean twoByTwo = kH == 2 && kW == 2, vector = Simd.ENABLED && twoByTwo && sH == 2 && sW == 2;
         Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain((long) l * kH * kW), (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 int plane = p * hw;
+                if (vector) {
+                    for (int oh = 0; oh < ho; oh++) maxPool2x2Row(x, plane, 2 * oh * w, w, wo, y, indices, p * l + oh * wo);
+                    continue;
+                }
                 for (int oh = 0, o = p * l; oh < ho; oh++)
                     for (int ow = 0, i = oh * sH * w; ow < wo; ow++, o++, i += sW) {
                         float max = Float.NEGATIVE_INFINITY;
@@ -175,6 +184,52 @@ public final class PoolKernels {
                     }
             }
         });
+    }
+
+    private static final VectorSpecies<Float> S = Simd.S;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED.withShape(S.vectorShape());
+    private static final int VL = S.length();
+    /** Lane indices into two concatenated vectors: the even positions, and the odd ones. */
+    private static final FloatVector EVEN = evenOdd(0), ODD = evenOdd(1);
+
+    private static FloatVector evenOdd(int first) {
+        float[] idx = new float[VL];
+        for (int j = 0; j < VL; j++) idx[j] = 2 * j + first;
+        return FloatVector.fromArray(S, idx, 0);
+    }
+
+    /**
+     * One output row of a 2×2, stride-2 max pooling, VL outputs at a time: the two input rows are
+     * split into their even and odd columns (a two-vector lane selection), and the four taps
+     * compared in the scalar loop's order, lane by lane (x > max or x is NaN replaces), so the
+     * values and indices are the scalar twin's. Masks cover the row's last, partial vector.
+     * {@code in} is the top input row's offset in its plane, {@code out} the output row's in y.
+     */
+    private static void maxPool2x2Row(float[] x, int plane, int in, int w, int wo, float[] y, int[] indices, int out) {
+        for (int ow = 0; ow < wo; ow += VL) {
+            int n = Math.min(VL, wo - ow), at = in + 2 * ow, i = plane + at;
+            VectorMask<Float> lo = S.indexInRange(0, 2 * n), hi = S.indexInRange(VL, 2 * n);
+            FloatVector t0 = FloatVector.fromArray(S, x, i, lo), t1 = FloatVector.fromArray(S, x, i + VL, hi);
+            FloatVector b0 = FloatVector.fromArray(S, x, i + w, lo), b1 = FloatVector.fromArray(S, x, i + w + VL, hi);
+            IntVector first = IntVector.zero(I).addIndex(2).add(at);
+            FloatVector max = EVEN.selectFrom(t0, t1);
+            IntVector arg = first;
+            FloatVector v = ODD.selectFrom(t0, t1);
+            VectorMask<Float> take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+            max = max.blend(v, take);
+            arg = arg.blend(first.add(1), take.cast(I));
+            v = EVEN.selectFrom(b0, b1);
+            take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+            max = max.blend(v, take);
+            arg = arg.blend(first.add(w), take.cast(I));
+            v = ODD.selectFrom(b0, b1);
+            take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+            max = max.blend(v, take);
+            arg = arg.blend(first.add(w + 1), take.cast(I));
+            VectorMask<Float> keep = S.indexInRange(0, n);
+            max.intoArray(y, out + ow, keep);
+            arg.intoArray(indices, out + ow, keep.cast(I));
+        }
     }
 
     /**

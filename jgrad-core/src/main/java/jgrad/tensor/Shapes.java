@@ -21,6 +21,18 @@ public final class Shapes {
         return (int) n;
     }
 
+    /**
+     * The output size of a sliding window along one dimension, as PyTorch's convolutions and poolings
+     * (ceil_mode off) and ONNX's Conv and pools compute it:
+     * <pre>  out = ⌊(in + 2·pad − dilation·(kernel − 1) − 1) / stride⌋ + 1</pre>
+     * In long, so no size overflows; below 1 when the window (with its padding) does not fit the
+     * input. {@code stride} must be positive. For example {@code windowOutput(28, 3, 1, 1, 1) = 28}
+     * (a 3×3 "same" convolution) and {@code windowOutput(28, 2, 2, 0, 1) = 14} (2×2 max pooling).
+     */
+    public static long windowOutput(long in, long kernel, long stride, long pad, long dilation) {
+        return Math.floorDiv(in + 2 * pad - dilation * (kernel - 1) - 1, stride) + 1;
+    }
+
     /** PyTorch's spelling of a shape, e.g. {@code [64, 784]}. */
     public static String str(int[] shape) {
         return Arrays.toString(shape);

@@ -4,17 +4,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -23,6 +27,7 @@ import java.util.zip.CRC32;
 import jgrad.autograd.Tensor;
 import jgrad.nn.Dropout;
 import jgrad.nn.Module;
+import jgrad.io.AtomicFile;
 import jgrad.nn.SafeTensors;
 import jgrad.optim.LRScheduler;
 import jgrad.optim.Optimizer;
@@ -41,11 +46,24 @@ import jgrad.tensor.Rng;
  * <p><b>Files:</b> one safetensors file per checkpoint, {@code DIR/checkpoint-<steps>.safetensors}
  * (steps done in all, 12 digits), tensors named {@code model/<key>} and {@code optimizer/<key>},
  * everything else as metadata strings, with a CRC-32 ({@code crc32}) over the other metadata
- * entries ({@code key=value\n} in key order) and the tensors (name, {@code \n}, float bits
- * little-endian, in name order). A checkpoint is written as {@code <name>.tmp}, forced to disk,
- * renamed to its name and the directory forced, so a name only ever holds a complete checkpoint;
- * only then are older checkpoints deleted, keeping the newest two. {@link #load} takes the newest
- * one that reads, and says which it skipped and why.
+ * entries ({@code key=value\n} in key order) and the tensors (name, space, shape as
+ * {@code [a, b]}, {@code \n}, float bits little-endian, in name order). The checksum so covers the
+ * whole header: names and shapes directly, dtypes and data offsets through the values they give.
+ * A checkpoint is written as {@code <name>.tmp}, forced to disk, renamed to its name and the
+ * directory forced, so a name only ever holds a complete checkpoint; only then are other
+ * checkpoints deleted, keeping the new one and the newest one before it.
+ *
+ * <p><b>Reading</b> refuses, naming the file: a damaged file, a checksum that does not hold, a
+ * position whose counts disagree with one another, and weights or optimizer state that are not
+ * finite. {@link #load} goes through the directory's checkpoints newest first, skips (and says why)
+ * each that is not a regular file, does not read, holds another step than its name says (a renamed
+ * or copied file: names and contents agree for every checkpoint it takes, so the newest by name is
+ * the newest by the step recorded inside), or fails the caller's check against its run; it takes
+ * the first that passes.
+ *
+ * <p><b>One run a directory:</b> {@link #lock} takes an exclusive lock on {@code DIR/}{@value #LOCK}
+ * (holding the holder's PID) for a run's duration; a second run on the directory, in this JVM or
+ * another process, is refused naming that PID.
  *
  * <pre>{@code
  * Path dir = Path.of("runs/a");
@@ -60,13 +78,23 @@ import jgrad.tensor.Rng;
  */
 public record Checkpoint(Map<String, String> run, Map<String, Tensor> model, Map<String, float[]> optimizer,
                          Map<String, Float> scheduler, Map<String, Rng.State> generators, Trainer.Position position) {
-    private static final String FORMAT = "jgrad-checkpoint 1", MODEL = "model/", OPTIMIZER = "optimizer/";
+    private static final String FORMAT = "jgrad-checkpoint 2", MODEL = "model/", OPTIMIZER = "optimizer/";
+    /** The lock file of a checkpoint directory. */
+    public static final String LOCK = "checkpoint.lock";
     private static final Pattern NAME = Pattern.compile("checkpoint-\\d{12}\\.safetensors");
     private static final int KEEP = 2;
     private static final AtomicInteger WRITES = new AtomicInteger();
 
     /** A checkpoint read by {@link #load}: from {@code file}, after skipping the newer ones of {@code skipped} (their errors). */
     public record Loaded(Checkpoint checkpoint, Path file, List<String> skipped) {}
+
+    /** What a caller checks of a checkpoint before using it, against its run; a problem is an IllegalArgumentException saying what. */
+    @FunctionalInterface
+    public interface Check {
+        Check NONE = c -> {};
+
+        void check(Checkpoint c);
+    }
 
     public Checkpoint {
         run = Map.copyOf(run);
@@ -136,30 +164,133 @@ public record Checkpoint(Map<String, String> run, Map<String, Tensor> model, Map
             meta.put("history." + e.epoch(), e.meanLoss() + " " + e.seconds() + " " + e.samples());
         meta.put("crc32", checksum(meta, tensors));
 
-        Files.createDirectories(dir);
-        Path file = dir.resolve(String.format("checkpoint-%012d.safetensors", p.steps()));
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        SafeTensors.save(tensors, meta, tmp); // complete and forced to disk when it returns
-        if (WRITES.incrementAndGet() == Integer.getInteger("jgrad.checkpoint.crash", 0)) Runtime.getRuntime().halt(137);
+        Path file = dir.resolve(name(p.steps()));
         try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.stage(file, dir.resolve(file.getFileName() + ".tmp"), tmp -> {
+                SafeTensors.save(tensors, meta, tmp);
+                if (WRITES.incrementAndGet() == Integer.getInteger("jgrad.checkpoint.crash", 0)) Runtime.getRuntime().halt(137);
+            });
+        } catch (IOException e) {
+            throw new IOException("cannot write checkpoint " + file + ": " + reason(e) + " (the checkpoints before it are kept)", e);
         }
-        forceDirectory(dir);
-        // the new one is on disk under its name: only now may the older ones go
-        List<Path> all = checkpoints(dir);
-        for (Path old : all.subList(Math.min(KEEP, all.size()), all.size())) Files.deleteIfExists(old);
+        // the new one is on disk under its name: only now may the others go. The one before it stays; any named
+        // later is a stray or of a future this run abandoned when it resumed from an earlier one, and would be
+        // taken for the newest by a later --resume
+        Path before = null;
+        for (Path f : checkpoints(dir))
+            if (f.getFileName().toString().compareTo(file.getFileName().toString()) < 0 && Files.isRegularFile(f)) {
+                before = f;
+                break;
+            }
+        for (Path old : checkpoints(dir))
+            if (!old.equals(file) && !old.equals(before) && Files.isRegularFile(old, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                Files.deleteIfExists(old);
         return file;
     }
 
-    /** Makes the rename durable; a platform that cannot open a directory (Windows) still has an atomic rename. */
-    private static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
-            // nothing more can be done there; see above
+    /** The file name of the checkpoint after {@code steps} steps. */
+    static String name(long steps) {
+        return String.format("checkpoint-%012d.safetensors", steps);
+    }
+
+    /** An I/O error's reason in words (java.nio's exceptions carry it in their class; their message is only the path). */
+    private static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.NoSuchFileException n -> "no such file or directory";
+            case FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> e.getMessage() != null ? e.getMessage() : e.toString();
+        };
+    }
+
+    /** The directories this JVM holds the lock of (a second FileChannel on the lock file could release it: POSIX locks are per process). */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    /** The exclusive lock of a checkpoint directory, held by one run until it is closed (or its process ends). */
+    public static final class Lock implements AutoCloseable {
+        private final Path key;
+        private final FileChannel channel;
+
+        private Lock(Path key, FileChannel channel) {
+            this.key = key;
+            this.channel = channel;
         }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                channel.close(); // releases the lock
+            } finally {
+                HELD.remove(key);
+            }
+        }
+    }
+
+    /**
+     * Takes the exclusive lock of checkpoint directory {@code dir} (created if missing) for one run,
+     * writing this process's PID into {@code dir/}{@value #LOCK}.
+     *
+     * @throws IOException naming the directory and the holder's PID when another run holds it
+     */
+    public static Lock lock(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path key = dir.toRealPath(), file = dir.resolve(LOCK);
+        if (!HELD.add(key)) throw busy(dir, ProcessHandle.current().pid());
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock l = tryLock(ch);
+            if (l == null) throw busy(dir, holder(ch));
+            try { // over the old PID, then cut to length: on a full disk the file's block is reused
+                byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+                ch.write(ByteBuffer.wrap(pid), 0);
+                ch.truncate(pid.length);
+            } catch (IOException e) {
+                // the lock holds all the same; another run is refused without the PID
+            }
+            return new Lock(key, ch);
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(key);
+            if (ch != null) ch.close();
+            throw e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith(dir + ": ") ? io
+                    : new IOException(dir + ": cannot lock the checkpoint directory (" + file + "): " + (e instanceof IOException io ? reason(io) : e), e);
+        }
+    }
+
+    /** Fails as {@link #lock} does when another run holds {@code dir}'s lock; takes no lock. */
+    public static void checkFree(Path dir) throws IOException {
+        Path file = dir.resolve(LOCK);
+        if (!Files.isRegularFile(file)) return;
+        if (HELD.contains(dir.toRealPath())) throw busy(dir, ProcessHandle.current().pid());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock l = tryLock(ch);
+            if (l == null) throw busy(dir, holder(ch));
+            l.release();
+        }
+    }
+
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) { // held in this JVM through a channel HELD does not know of
+            return null;
+        }
+    }
+
+    /** The PID the holder wrote into the lock file, or -1 when it has not yet. */
+    private static long holder(FileChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(32);
+        ch.read(b, 0);
+        try {
+            return Long.parseLong(new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static IOException busy(Path dir, long pid) {
+        return new IOException(dir + ": another jgrad run is writing checkpoints here (" + (pid > 0 ? "PID " + pid : "PID not yet known")
+                + ", holding " + dir.resolve(LOCK) + "): wait for it to end, or choose another directory");
     }
 
     /** The checkpoint files in {@code dir}, newest first; stray temporary files of an interrupted write are ignored. */
@@ -171,30 +302,57 @@ public record Checkpoint(Map<String, String> run, Map<String, Tensor> model, Map
         }
     }
 
-    /**
-     * The newest checkpoint of {@code dir} that reads; each newer one that does not is in
-     * {@link Loaded#skipped} with its error.
-     *
-     * @throws IOException naming {@code dir} when it has none, or none that reads (with every error)
-     */
+    /** {@link #load(Path, Check)} with no check against a run. */
     public static Loaded load(Path dir) throws IOException {
+        return load(dir, Check.NONE);
+    }
+
+    /**
+     * The newest checkpoint of {@code dir} that is a regular file, reads, holds the step its name
+     * says and passes {@code check}; each newer one that does not is in {@link Loaded#skipped} with
+     * its file and problem.
+     *
+     * @throws IOException naming {@code dir} when it has none, or none that passes (with every problem)
+     */
+    public static Loaded load(Path dir, Check check) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + ": no such directory");
         List<String> skipped = new ArrayList<>();
         for (Path f : checkpoints(dir)) {
             try {
-                return new Loaded(read(f), f, skipped);
+                return new Loaded(readChecked(f, check), f, skipped);
             } catch (IOException e) {
                 skipped.add(e.getMessage());
             }
         }
         throw new IOException(dir + (skipped.isEmpty() ? ": holds no checkpoint (checkpoint-*.safetensors)"
-                : ": no checkpoint reads: " + String.join("; ", skipped)));
+                : ": no checkpoint can be resumed: " + String.join("; ", skipped)));
+    }
+
+    /** {@code f} read and checked as {@link #load} checks each candidate. */
+    private static Checkpoint readChecked(Path f, Check check) throws IOException {
+        Checkpoint c = read(f);
+        String expected = name(c.position().steps());
+        if (!f.getFileName().toString().equals(expected))
+            throw bad(f, "holds the checkpoint of step " + c.position().steps() + ", whose name is " + expected
+                    + ": a renamed or copied file, not used");
+        try {
+            check.check(c);
+        } catch (IllegalArgumentException e) {
+            throw bad(f, e.getMessage());
+        }
+        return c;
     }
 
     /** One checkpoint file; anything damaged or inconsistent is an IOException naming {@code file} and the problem. */
     public static Checkpoint read(Path file) throws IOException {
+        if (Files.isDirectory(file)) throw bad(file, "is a directory, not a checkpoint file");
+        if (Files.exists(file) && !Files.isRegularFile(file))
+            throw bad(file, "is not a regular file (a FIFO, socket or device), not a checkpoint file; not opened");
         SafeTensors.Contents c = SafeTensors.read(file);
         Map<String, String> meta = new TreeMap<>(c.metadata());
+        if ("jgrad-checkpoint 1".equals(meta.get("format")))
+            throw bad(file, "a checkpoint of an older jgrad (format 'jgrad-checkpoint 1', whose checksum leaves out the shapes); "
+                    + "this one resumes format '" + FORMAT + "'");
         if (!FORMAT.equals(meta.get("format")))
             throw bad(file, "not a jgrad checkpoint (metadata format " + (meta.containsKey("format") ? "'" + meta.get("format") + "'" : "missing") + ")");
         String crc = meta.remove("crc32");
@@ -220,6 +378,9 @@ public record Checkpoint(Map<String, String> run, Map<String, Tensor> model, Map
             if (e.getKey().startsWith(MODEL)) model.put(e.getKey().substring(MODEL.length()), e.getValue());
             else if (e.getKey().startsWith(OPTIMIZER)) optimizer.put(e.getKey().substring(OPTIMIZER.length()), e.getValue().data());
             else throw bad(file, "tensor '" + e.getKey() + "' is neither model/… nor optimizer/…");
+            float[] v = e.getValue().data();
+            for (int i = 0; i < v.length; i++)
+                if (!Float.isFinite(v[i])) throw bad(file, "tensor " + e.getKey() + " holds " + v[i] + " at index " + i + ": a checkpoint's state is finite");
         }
         return new Checkpoint(run, model, optimizer, scheduler, generators, position(file, meta));
     }
@@ -237,9 +398,22 @@ public record Checkpoint(Map<String, String> run, Map<String, Tensor> model, Map
         long step = whole(file, "position.step", need(file, meta, "position.step"), 0);
         long steps = whole(file, "position.steps", need(file, meta, "position.steps"), step);
         if (epoch > Integer.MAX_VALUE - 1 || step > Integer.MAX_VALUE) throw bad(file, "position beyond the range of a run");
-        return new Trainer.Position(epoch, (int) step, number(file, "position.lossSum", need(file, meta, "position.lossSum"), false),
-                whole(file, "position.samples", need(file, meta, "position.samples"), 0),
-                number(file, "position.seconds", need(file, meta, "position.seconds"), false), history, steps);
+        double lossSum = number(file, "position.lossSum", need(file, meta, "position.lossSum"), false);
+        long samples = whole(file, "position.samples", need(file, meta, "position.samples"), 0);
+        double seconds = number(file, "position.seconds", need(file, meta, "position.seconds"), false);
+        // what a trainer's position always satisfies, whatever the run
+        if ((step == 0) != (samples == 0) || step == 0 && lossSum != 0)
+            throw bad(file, "position step " + step + " disagrees with its " + samples + " samples and loss sum " + lossSum);
+        if (samples < step) throw bad(file, "position step " + step + " has only " + samples + " samples: every step has at least one");
+        if (seconds < 0) throw bad(file, "position.seconds is " + seconds + ", a negative time");
+        for (Trainer.Epoch h : history) {
+            if (h.samples() != history.getFirst().samples() || h.samples() < 1)
+                throw bad(file, "its finished epochs saw different numbers of samples (epoch 1 " + history.getFirst().samples() + ", epoch "
+                        + h.epoch() + " " + h.samples() + "), but every epoch is one pass over the same data");
+            if (!Double.isFinite(h.meanLoss()) || h.seconds() < 0)
+                throw bad(file, "history." + h.epoch() + " has a mean loss of " + h.meanLoss() + " and " + h.seconds() + " s");
+        }
+        return new Trainer.Position(epoch, (int) step, lossSum, samples, seconds, history, steps);
     }
 
     private static String need(Path file, Map<String, String> meta, String key) throws IOException {
@@ -282,7 +456,7 @@ public record Checkpoint(Map<String, String> run, Map<String, Tensor> model, Map
             if (!k.equals("crc32")) crc.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8));
         });
         new TreeMap<>(tensors).forEach((k, t) -> {
-            crc.update((k + "\n").getBytes(StandardCharsets.UTF_8));
+            crc.update((k + " " + Arrays.toString(t.shape()) + "\n").getBytes(StandardCharsets.UTF_8));
             ByteBuffer b = ByteBuffer.allocate(4 * t.numel()).order(ByteOrder.LITTLE_ENDIAN);
             b.asFloatBuffer().put(t.data(), 0, t.numel());
             crc.update(b);

@@ -55,7 +55,7 @@ class PhotoPredictionTest {
         }
         test = FashionMNIST.load(false);
         Path f = dir.resolve("simple.safetensors");
-        SafeTensors.save(net.stateDict(), Predictor.metadata(Preset.SIMPLE.spec, Preset.INPUT, test.classNames(), "test"), f);
+        SafeTensors.save(net.stateDict(), Predictor.metadata(Preset.SIMPLE.spec(FashionMNIST.SHAPE, 10).resolved(), FashionMNIST.SHAPE, test.classNames(), "test"), f);
         predictor = Predictor.load(f);
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import jgrad.autograd.GradMode;
 import jgrad.autograd.Tensor;
+import jgrad.data.FashionMNIST;
 import jgrad.models.Net;
 import jgrad.models.Spec;
 import jgrad.nn.Module;
@@ -47,7 +48,7 @@ class PredictorTest {
         Sequential net = Spec.parse(CONV, 1, 28, 28).build(new Rng(7));
         net.stateDict().get("1.running_var").data()[2] = 3f;
         Path f = dir.resolve("conv.safetensors");
-        SafeTensors.save(net.stateDict(), Predictor.metadata(CONV, Preset.INPUT, TEN, "0.1.0"), f);
+        SafeTensors.save(net.stateDict(), Predictor.metadata(CONV, FashionMNIST.SHAPE, TEN, "0.1.0"), f);
         assertEquals(Map.of(Predictor.SPEC, CONV, Predictor.INPUT_SHAPE, "1,28,28", Predictor.CLASSES,
                 "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\"]", Predictor.VERSION, "0.1.0"), SafeTensors.read(f).metadata());
         Predictor p = Predictor.load(f);
@@ -63,7 +64,7 @@ class PredictorTest {
         Rng.manualSeed(4);
         Net net = new Net();
         Path f = dir.resolve("simple.safetensors");
-        SafeTensors.save(net.stateDict(), Predictor.metadata(Preset.SIMPLE.spec, Preset.INPUT, TEN, "0.1.0"), f);
+        SafeTensors.save(net.stateDict(), Predictor.metadata(Preset.SIMPLE.spec(FashionMNIST.SHAPE, 10).resolved(), FashionMNIST.SHAPE, TEN, "0.1.0"), f);
         Predictor p = Predictor.load(f);
         byte[] x = pixels(2);
         float[] expected = probabilities(net, x), actual = p.probabilities(x);
@@ -88,16 +89,16 @@ class PredictorTest {
     void aFileItCannotRebuildFromIsAnIOExceptionThatSaysWhy() throws IOException {
         var state = Spec.parse(CONV, 1, 28, 28).build(new Rng(1)).stateDict();
         assertTrue(failure(state, Map.of()).startsWith("has no network spec (metadata \"jgrad.spec\")"));
-        String m = failure(state, Predictor.metadata(CONV.replace("conv 4", "conv 8"), Preset.INPUT, TEN, "x"));
+        String m = failure(state, Predictor.metadata(CONV.replace("conv 4", "conv 8"), FashionMNIST.SHAPE, TEN, "x"));
         assertTrue(m.startsWith("its tensors do not fit its spec \"conv 8 3 same, bn, relu, maxpool 2, flatten, linear 10\": ")
                 && m.contains("size mismatch for 0.weight: copying a param with shape [4, 1, 3, 3], the shape in current model is [8, 1, 3, 3]"), m);
-        m = failure(state, Predictor.metadata("flatten, fc1=linear 10", Preset.INPUT, TEN, "x"));
+        m = failure(state, Predictor.metadata("flatten, fc1=linear 10", FashionMNIST.SHAPE, TEN, "x"));
         assertTrue(m.contains("missing keys [fc1.weight, fc1.bias]"), m);
-        m = failure(state, Predictor.metadata(CONV, Preset.INPUT, TEN.subList(0, 9), "x"));
+        m = failure(state, Predictor.metadata(CONV, FashionMNIST.SHAPE, TEN.subList(0, 9), "x"));
         assertEquals("names 9 classes, but its network gives outputs of shape [10]", m);
-        m = failure(state, Predictor.metadata("conv 4 3 same, linaer 10", Preset.INPUT, TEN, "x"));
+        m = failure(state, Predictor.metadata("conv 4 3 same, linaer 10", FashionMNIST.SHAPE, TEN, "x"));
         assertTrue(m.startsWith("its spec \"conv 4 3 same, linaer 10\" does not parse for inputs [1, 28, 28]: ") && m.contains("unknown layer kind 'linaer'"), m);
-        var meta = new java.util.HashMap<>(Predictor.metadata(CONV, Preset.INPUT, TEN, "x"));
+        var meta = new java.util.HashMap<>(Predictor.metadata(CONV, FashionMNIST.SHAPE, TEN, "x"));
         meta.put(Predictor.INPUT_SHAPE, "1,28,x");
         assertEquals("metadata \"jgrad.input_shape\" is \"1,28,x\", not positive whole numbers separated by commas", failure(state, meta));
         meta.put(Predictor.INPUT_SHAPE, "1,28,28");

@@ -68,7 +68,7 @@ class OnnxConvRuntimeTest {
         assertTrue(mean > 0.05f && var > 0.05f, "running statistics moved away from 0 and 1: " + mean + ", " + var);
 
         Path saved = OnnxRuntimeTest.OUT.resolve("cnn.safetensors");
-        SafeTensors.save(net.stateDict(), Predictor.metadata(Preset.CNN.spec, Preset.INPUT, FashionMNIST.SPEC.classNames(), "test"), saved);
+        SafeTensors.save(net.stateDict(), Predictor.metadata(Preset.CNN.spec(FashionMNIST.SHAPE, 10).resolved(), FashionMNIST.SHAPE, FashionMNIST.SPEC.classNames(), "test"), saved);
         Predictor p = Predictor.load(saved);
         Path f = OnnxRuntimeTest.OUT.resolve("cnn.onnx");
         OnnxExport.write(p.model(), p.spec().inputShape(), f);

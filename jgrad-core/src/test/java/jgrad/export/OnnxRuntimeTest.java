@@ -114,6 +114,41 @@ class OnnxRuntimeTest {
         }
     }
 
+    /** Softmax over the channels, the last dimension and the features of specs, as ONNX Softmax(axis). */
+    @Test
+    void softmaxSpecsGiveJgradsOutputs() throws Exception {
+        Tensor first = Tensor.of(Arrays.copyOf(images.data(), 512 * 784), 512, 1, 28, 28);
+        List<String> specs = List.of("conv 4 3, softmax, maxpool 2, softmax -1, conv 6 3, softmax 1, flatten, linear 32, softmax, linear 10",
+                "flatten, linear 64, relu, linear 10, softmax 0", "conv 3 5 stride 2, softmax -3, adaptiveavgpool 1, flatten, linear 10, softmax -1");
+        for (int i = 0; i < specs.size(); i++) {
+            Sequential net = jgrad.models.Spec.parse(specs.get(i), 1, 28, 28).build(new Rng(40 + i));
+            Path f = OUT.resolve("softmax-" + i + ".onnx");
+            OnnxExport.write(net, new int[]{1, 28, 28}, f);
+            compare("softmax-" + i + " (" + specs.get(i) + ")", net, f, first);
+        }
+    }
+
+    /** LayerNorm over [C, H, W], the last two and the last dimension, with drawn γ and β or none, as ONNX LayerNormalization. */
+    @Test
+    void layerNormSpecsGiveJgradsOutputs() throws Exception {
+        Tensor first = Tensor.of(Arrays.copyOf(images.data(), 512 * 784), 512, 1, 28, 28);
+        List<String> specs = List.of("conv 4 3 same, layernorm, relu, layernorm 2, maxpool 2, layernorm 1 noaffine, flatten, linear 32, layernorm, "
+                + "linear 10", "flatten, linear 64, layernorm noaffine, tanh, linear 10, layernorm");
+        for (int i = 0; i < specs.size(); i++) {
+            Rng r = new Rng(50 + i);
+            Sequential net = jgrad.models.Spec.parse(specs.get(i), 1, 28, 28).build(r);
+            for (Module m : net.modules())
+                if (m instanceof jgrad.nn.LayerNorm l && l.weight != null)
+                    for (int j = 0; j < l.weight.numel(); j++) {
+                        l.weight.data()[j] = 1 + 0.3f * r.normal();
+                        l.bias.data()[j] = 0.3f * r.normal();
+                    }
+            Path f = OUT.resolve("layernorm-" + i + ".onnx");
+            OnnxExport.write(net, new int[]{1, 28, 28}, f);
+            compare("layernorm-" + i + " (" + specs.get(i) + ")", net, f, first);
+        }
+    }
+
     @Test
     void aTruncatedFileIsRefusedWhenLoaded(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("net.onnx");

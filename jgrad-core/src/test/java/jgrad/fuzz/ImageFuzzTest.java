@@ -55,6 +55,89 @@ class ImageFuzzTest {
         }, dir);
     }
 
+    /** Whole files of each format with structure checks: grey, colour, alpha, palette and interlaced PNG, JPEG, GIF. */
+    static final List<byte[]> STRUCTURED = List.of(
+            SEEDS.get(0).bytes(), SEEDS.get(1).bytes(), SEEDS.get(2).bytes(), SEEDS.get(3).bytes(),
+            encode(indexed(24, 20), "png"), interlaced(image(19, 13, BufferedImage.TYPE_INT_RGB)), encode(indexed(30, 22), "gif"));
+
+    /**
+     * The structural campaign: damage whose outcome the formats define. Any changed byte of a PNG
+     * after its signature breaks a chunk's CRC, length or type; a width or height changed under a
+     * CRC made to fit no longer matches the image data; a JPEG or GIF cut before its end marker or
+     * trailer is truncated, and a GIF frame cut to a fraction of its data misses pixels: all must
+     * be refused. Bytes appended after the end are not part of the image: the file must load.
+     */
+    @Test
+    void structure() throws IOException {
+        Fuzz.campaign("image-structure", TARGET, Fuzz.INPUTS, r -> {
+            byte[] seed = STRUCTURED.get(r.nextInt(STRUCTURED.size())), b = seed.clone();
+            boolean png = seed[1] == 'P', gif = seed[0] == 'G';
+            switch (r.nextInt(4)) {
+                case 0 -> {
+                    byte[] junk = Mutate.junk(r, 1 + r.nextInt(64));
+                    return new Input("appended " + junk.length + " bytes", Expect.LOAD, Mutate.concat(seed, junk));
+                }
+                case 1 -> {
+                    int at = (png ? 8 : 2) + r.nextInt(seed.length - (png ? 8 : 2) - 1);
+                    if (png) {
+                        int i = 8 + r.nextInt(seed.length - 8);
+                        b[i] ^= (byte) (1 + r.nextInt(255));
+                        return new Input("PNG byte " + i + " changed", Expect.REFUSE, b);
+                    }
+                    return new Input("cut at " + at + " of " + seed.length, Expect.REFUSE, java.util.Arrays.copyOf(seed, at));
+                }
+                case 2 -> {
+                    if (png) { // width or height changed, the IHDR CRC made to fit
+                        int field = 16 + 4 * r.nextInt(2), old = java.nio.ByteBuffer.wrap(b, field, 4).getInt();
+                        int v = Math.max(1, old + (r.nextBoolean() ? 1 : -1) * (1 + r.nextInt(old + 5)));
+                        if (v == old) v = old + 1;
+                        java.nio.ByteBuffer.wrap(b, field, 4).putInt(v);
+                        var crc = new java.util.zip.CRC32();
+                        crc.update(b, 12, 17);
+                        java.nio.ByteBuffer.wrap(b, 29, 4).putInt((int) crc.getValue());
+                        return new Input((field == 16 ? "width " : "height ") + old + " → " + v + " under a fitting CRC", Expect.REFUSE, b);
+                    }
+                    int at = 2 + r.nextInt(seed.length - 3);
+                    return new Input("cut at " + at + " of " + seed.length, Expect.REFUSE, java.util.Arrays.copyOf(seed, at));
+                }
+                default -> {
+                    if (gif) {
+                        int part = 2 + r.nextInt(40);
+                        return new Input("GIF frame cut to 1/" + part + " of its data", Expect.REFUSE, Damage.starve(seed, part));
+                    }
+                    var how = new StringBuilder();
+                    return new Input(how.toString(), Expect.EITHER, Mutate.bytes(r, seed, 8, List.of(), List.of(), how));
+                }
+            }
+        }, dir);
+    }
+
+    static BufferedImage indexed(int w, int h) {
+        var img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED);
+        var r = new SplittableRandom(w * 7L + h);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.getRaster().setSample(x, y, 0, r.nextInt(256));
+        return img;
+    }
+
+    /** A PNG written with Adam7 interlacing. */
+    static byte[] interlaced(BufferedImage img) {
+        var out = new ByteArrayOutputStream();
+        var writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (var ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            var param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        byte[] b = out.toByteArray();
+        if (b[28] != 1) throw new AssertionError("not interlaced");
+        return b;
+    }
+
     /** A picture with a light blob on a darker, noisy ground, so that every row and column differ. */
     static BufferedImage image(int w, int h, int type) {
         var img = new BufferedImage(w, h, type);

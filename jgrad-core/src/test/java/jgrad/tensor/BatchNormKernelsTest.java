@@ -16,26 +16,117 @@ class BatchNormKernelsTest {
         return a;
     }
 
+    /** The float term each sum adds: x, or (x - s)·(y - s) rounded to float. */
+    private static double term(float[] x, float[] y, float s, int i) {
+        return y == null ? x[i] : (x[i] - s) * (y[i] - s);
+    }
+
+    /** Column sums in their documented order: a double per column, rows in order. */
+    private static double columnSum(float[] x, float[] y, float s, int rows, int cols, int c) {
+        double acc = 0;
+        for (int r = 0; r < rows; r++) acc += term(x, y, s, r * cols + c);
+        return acc;
+    }
+
     @Test
-    void columnStatistics() {
+    void columnStatisticsAndGradientSumsAddInTheirDocumentedOrder() {
         Rng rng = new Rng(5);
         for (int rows = 0; rows <= 3; rows++)
             for (int cols = 0; cols <= 2 * Simd.VL + 3; cols++) {
-                float[] x = random(rng, rows * cols), y = random(rng, rows * cols), b = random(rng, cols);
-                float[] prod = new float[cols], sq = new float[cols];
-                BatchNormKernels.sumRowsOfProduct(x, y, rows, cols, prod);
-                BatchNormKernels.sumSquaredDeviations(x, b, rows, cols, sq);
+                float[] x = random(rng, rows * cols), y = random(rng, rows * cols);
+                float[] mean = new float[cols];
+                double[] sq = new double[cols], sumDy = new double[cols], sumDyXhat = new double[cols];
+                if (rows > 0) BatchNormKernels.statistics(x, rows, cols, mean, sq);
+                BatchNormKernels.columnGradientSums(x, y, rows, cols, sumDy, sumDyXhat);
                 for (int c = 0; c < cols; c++) {
-                    double p = 0, q = 0;
-                    for (int r = 0; r < rows; r++) {
-                        int i = r * cols + c;
-                        p += (double) x[i] * y[i];
-                        q += (double) (x[i] - b[c]) * (x[i] - b[c]);
+                    String at = "rows " + rows + " cols " + cols + " column " + c;
+                    if (rows > 0) {
+                        float m = (float) (columnSum(x, null, 0f, rows, cols, c) / rows);
+                        assertEquals(m, mean[c], 0f, at);
+                        assertEquals(columnSum(x, x, m, rows, cols, c), sq[c], 0.0, at);
                     }
-                    assertEquals(p, prod[c], 1e-5);
-                    assertEquals(q, sq[c], 1e-5);
+                    assertEquals(columnSum(x, null, 0f, rows, cols, c), sumDy[c], 0.0, at);
+                    assertEquals(columnSum(x, y, 0f, rows, cols, c), sumDyXhat[c], 0.0, at);
                 }
             }
+    }
+
+    /** Plane sums in their documented order: 16 double lanes, position k of a plane in lane k mod 16, the tails after. */
+    private static double planeSum(float[] x, float[] y, float s, int n, int c, int l, int ch) {
+        int lanes = BatchNormKernels.LANES, body = l - l % lanes;
+        double[] acc = new double[lanes];
+        double tail = 0;
+        for (int i = 0; i < n; i++) {
+            int off = (i * c + ch) * l;
+            for (int k = 0; k < body; k++) acc[k % lanes] += term(x, y, s, off + k);
+            for (int k = body; k < l; k++) tail += term(x, y, s, off + k);
+        }
+        double sum = 0;
+        for (double v : acc) sum += v;
+        return sum + tail;
+    }
+
+    @Test
+    void planeStatisticsAndGradientSumsAddInTheirDocumentedOrder() {
+        Rng rng = new Rng(6);
+        for (int n = 0; n <= 3; n++)
+            for (int c = 1; c <= 3; c++)
+                for (int l = 0; l <= 2 * BatchNormKernels.LANES + 3; l++) {
+                    float[] x = random(rng, n * c * l), y = random(rng, n * c * l);
+                    float[] mean = new float[c];
+                    double[] sq = new double[c], sumDy = new double[c], sumDyXhat = new double[c];
+                    if (n * l > 0) BatchNormKernels.planeStatistics(x, n, c, l, mean, sq);
+                    BatchNormKernels.planeSums(x, y, n, c, l, sumDy, sumDyXhat);
+                    for (int ch = 0; ch < c; ch++) {
+                        String at = "n " + n + " c " + c + " l " + l + " channel " + ch;
+                        if (n * l > 0) {
+                            float m = (float) (planeSum(x, null, 0f, n, c, l, ch) / (n * l));
+                            assertEquals(m, mean[ch], 0f, at);
+                            assertEquals(planeSum(x, x, m, n, c, l, ch), sq[ch], 0.0, at);
+                        }
+                        assertEquals(planeSum(x, null, 0f, n, c, l, ch), sumDy[ch], 0.0, at);
+                        assertEquals(planeSum(x, y, 0f, n, c, l, ch), sumDyXhat[ch], 0.0, at);
+                    }
+                }
+    }
+
+    /**
+     * A [64, 1, 28, 28] batch whose every image is half one repeated value (a flat background): the
+     * mean is the float nearest the exact one, and the centred sum of squares within float's
+     * rounding of each term, as PyTorch's double accumulation gives. Float lanes were off by about
+     * 1e-5 relative here. The same for the [N, C] kernels on columns with such a background.
+     */
+    @Test
+    void statisticsOverAFlatBackgroundMatchAFloat64Reference() {
+        Rng rng = new Rng(8);
+        int n = 64, l = 28 * 28;
+        float[] x = new float[n * l];
+        for (int i = 0; i < x.length; i++) x[i] = i % l < l / 2 ? 0.1234567f : rng.uniform();
+        float[] mean = new float[1];
+        double[] sq = new double[1];
+        BatchNormKernels.planeStatistics(x, n, 1, l, mean, sq);
+        assertFlatStatistics(x, mean[0], sq[0]);
+
+        int rows = 4096, cols = 3;
+        float[] xc = new float[rows * cols];
+        for (int i = 0; i < xc.length; i++) xc[i] = i / cols % 2 == 0 ? -0.7654321f : rng.normal();
+        float[] meanC = new float[cols];
+        double[] sqC = new double[cols];
+        BatchNormKernels.statistics(xc, rows, cols, meanC, sqC);
+        for (int c = 0; c < cols; c++) {
+            float[] column = new float[rows];
+            for (int r = 0; r < rows; r++) column[r] = xc[r * cols + c];
+            assertFlatStatistics(column, meanC[c], sqC[c]);
+        }
+    }
+
+    private static void assertFlatStatistics(float[] values, float mean, double sq) {
+        double s = 0;
+        for (float v : values) s += v;
+        double exact = s / values.length, q = 0;
+        assertEquals((float) exact, mean, 0f, "the float nearest the exact mean " + exact);
+        for (float v : values) q += (v - (double) mean) * (v - (double) mean);
+        assertEquals(q, sq, 2e-7 * q, "centred sum of squares");
     }
 
     @Test

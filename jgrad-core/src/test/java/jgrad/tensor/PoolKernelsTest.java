@@ -113,6 +113,14 @@ class PoolKernelsTest {
         }
     }
 
+    /** nn.MaxPool2d(2), which has a vector body: every width from 2 past four vectors of output, odd sizes included. */
+    @Test
+    void maxPool2x2MatchesItsDefinitionOnEveryWidth() {
+        Rng rng = new Rng(31);
+        for (int h = 2; h <= 5; h++)
+            for (int w = 2; w <= 8 * Simd.VL + 3; w++) checkPools(rng, new Geometry(h % 3, 1 + w % 2, h, w, 2, 2, 2, 2, 0, 0, 1, 1));
+    }
+
     /** Every height configuration against itself and a rotating sample of width configurations, N 0–2 and C 1–4 rotating. */
     @Test
     void maxAndAvgPoolMatchTheirDefinitionsOnAllSmallShapes() {

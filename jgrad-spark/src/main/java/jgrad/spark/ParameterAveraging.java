@@ -18,6 +18,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 import jgrad.app.Run;
+import jgrad.data.DataLoader;
+import jgrad.data.ImageDataset;
+import jgrad.data.Task;
 import jgrad.nn.Module;
 import jgrad.tensor.Parallel;
 import jgrad.tensor.Rng;
@@ -51,14 +54,16 @@ import jgrad.train.Trainer;
  *   <li><b>Determinism:</b> the same seed, spec and shards give bit-identical results, whatever the
  *       order Spark's tasks finish in ({@link RoundSum}). A model that draws random numbers in its
  *       forward pass (dropout) draws them from the JVM's global generator, which workers sharing a
- *       JVM share, so its results would depend on scheduling; the presets draw none.</li>
+ *       JVM share, so its results would depend on scheduling: of the presets, {@code simple},
+ *       {@code complex} and {@code mlp} draw none, the {@code cnn}'s dropout does.</li>
  *   <li><b>Global batch:</b> W·b per step; the learning rate is the spec's, not scaled with W.</li>
  * </ul>
  *
  * <pre>{@code
- * JavaRDD<Shard> shards = Shards.fromDataset(sc, FashionMNIST.load(true), 2);
- * var r = ParameterAveraging.fit(shards, TrainingSpec.of(Settings.builder(Preset.SIMPLE).threads(1).build(), 32),
- *         Trainer.Listener.NONE);
+ * ImageDataset train = FashionMNIST.load(true), test = FashionMNIST.load(false);
+ * JavaRDD<Shard> shards = Shards.fromDataset(sc, train, 2);
+ * Settings s = Settings.builder(Preset.SIMPLE).threads(1).build();
+ * var r = ParameterAveraging.fit(shards, TrainingSpec.of(s, Run.prepare(s, train, test), 32), Trainer.Listener.NONE);
  * }</pre>
  */
 public final class ParameterAveraging {
@@ -96,6 +101,21 @@ public final class ParameterAveraging {
      * batch loss) and each epoch.
      */
     public static Result fit(JavaRDD<Shard> shards, TrainingSpec spec, Trainer.Listener listener) {
+        return fit(shards, spec, listener, null);
+    }
+
+    /** Something to do with the averaged model after each epoch (score it), given the epoch's number from 1. */
+    @FunctionalInterface
+    public interface AfterEpoch {
+        void accept(int epoch, Module model);
+    }
+
+    /**
+     * {@link #fit(JavaRDD, TrainingSpec, Trainer.Listener)}, calling {@code afterEpoch} (unless null)
+     * with the averaged model after each epoch, once the listener has seen the epoch; it must not
+     * change the model.
+     */
+    public static Result fit(JavaRDD<Shard> shards, TrainingSpec spec, Trainer.Listener listener, AfterEpoch afterEpoch) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(shards.context());
         int workers = shards.getNumPartitions();
         List<Integer> sizes = shards.map(Shard::size).collect();
@@ -138,41 +158,63 @@ public final class ParameterAveraging {
             Trainer.Epoch done = new Trainer.Epoch(e, lossSum / ((double) steps * workers), (System.nanoTime() - t0) / 1e9, samples);
             history.add(done);
             listener.onEpoch(done);
+            if (afterEpoch != null) {
+                // the driver's copy of the model only receives the state; the workers train from the broadcast state
+                ModelState.load(state, model, null);
+                afterEpoch.accept(e, model);
+            }
         }
         ModelState.load(state, model, null);
         double[] ser = serialise(state);
         return new Result(model, history, new SyncCost(rounds, (long) ser[0], ser[1], broadcast, fetch, train, total));
     }
 
-    /** Accuracy and cross-entropy of {@code model} in eval mode over every shard, computed by the workers. */
-    public static Evaluation evaluate(JavaRDD<Shard> shards, ModelFactory factory, Module model, int threads) {
+    /**
+     * The scores of {@code model} in eval mode over every shard, for the spec's task and with its
+     * transform, computed by the workers and summed: accuracy, mean loss and the confusion matrix,
+     * and for a binary task every sample's logit and label, and their ROC AUC.
+     */
+    public static Evaluation evaluate(JavaRDD<Shard> shards, TrainingSpec spec, Module model) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(shards.context());
         Broadcast<LinkedHashMap<String, float[]>> b = sc.broadcast(ModelState.capture(model, null));
         try {
             List<Counts> parts = shards.map(shard -> {
-                Parallel.setThreads(threads);
-                Module m = factory.create();
+                Parallel.setThreads(spec.threads());
+                Module m = spec.model().create();
                 ModelState.load(b.value(), m, null);
-                Evaluation ev = Run.evaluate(m, shard.dataset(), true);
-                return new Counts(ev.samples(), ev.correct(), ev.meanLoss() * ev.samples(), ev.confusion(), ev.classNames());
+                ImageDataset d = shard.dataset();
+                Evaluation ev = Evaluation.evaluate(m, DataLoader.builder(d).batchSize(Run.EVAL_BATCH).transform(spec.input()).prefetch(false).build(),
+                        spec.task(), d.classNames(), null, null, true);
+                return new Counts(ev.samples(), ev.correct(), ev.meanLoss() * ev.samples(), ev.confusion(), ev.classNames(), ev.scores(), ev.truth());
             }).collect();
             Counts all = parts.getFirst();
             for (Counts c : parts.subList(1, parts.size())) all = all.plus(c);
-            return new Evaluation(all.samples, all.correct, all.lossSum / all.samples, all.confusion, all.classNames);
+            double auc = spec.task() == Task.BINARY ? Evaluation.auc(all.scores, all.truth) : Double.NaN;
+            return new Evaluation(spec.task(), all.samples, all.correct, all.lossSum / all.samples, all.confusion, all.classNames, auc,
+                    Double.NaN, Double.NaN, all.scores, all.truth);
         } finally {
             b.destroy();
         }
     }
 
-    /** One shard's evaluation, summed over shards. */
-    private record Counts(long samples, long correct, double lossSum, long[][] confusion, List<String> classNames) implements Serializable {
+    /** One shard's evaluation, summed over shards; a binary task's scores and labels are concatenated in shard order. */
+    private record Counts(long samples, long correct, double lossSum, long[][] confusion, List<String> classNames, float[] scores,
+                          float[] truth) implements Serializable {
         Counts plus(Counts o) {
             long[][] c = new long[confusion.length][];
             for (int i = 0; i < c.length; i++) {
                 c[i] = confusion[i].clone();
                 for (int j = 0; j < c[i].length; j++) c[i][j] += o.confusion[i][j];
             }
-            return new Counts(samples + o.samples, correct + o.correct, lossSum + o.lossSum, c, classNames);
+            return new Counts(samples + o.samples, correct + o.correct, lossSum + o.lossSum, c, classNames, concat(scores, o.scores),
+                    concat(truth, o.truth));
+        }
+
+        private static float[] concat(float[] a, float[] b) {
+            if (a == null) return null;
+            float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, out, a.length, b.length);
+            return out;
         }
     }
 

@@ -10,12 +10,13 @@ import jgrad.data.Batch;
 import jgrad.data.BatchIterator;
 import jgrad.data.DataLoader;
 import jgrad.data.ImageDataset;
-import jgrad.loss.CrossEntropyLoss;
 import jgrad.nn.Module;
 import jgrad.optim.Optimizer;
 import jgrad.optim.Optimizers;
 import jgrad.app.Run;
+import jgrad.data.Transform;
 import jgrad.tensor.Parallel;
+import jgrad.train.TaskLoss;
 import jgrad.train.Trainer;
 
 /**
@@ -30,14 +31,15 @@ import jgrad.train.Trainer;
  */
 public final class Shard implements Serializable {
     final int worker;
-    private final int rows, cols;
+    private final int channels, rows, cols;
     private final ArrayList<String> classNames;
     private final byte[] pixels, labels;
     private transient Cursor cursor;
 
-    /** Shard {@code worker} of images {@code [labels.length, rows, cols]}, which it takes over. */
-    Shard(int worker, int rows, int cols, List<String> classNames, byte[] pixels, byte[] labels) {
+    /** Shard {@code worker} of images {@code [labels.length, channels, rows, cols]}, which it takes over. */
+    Shard(int worker, int channels, int rows, int cols, List<String> classNames, byte[] pixels, byte[] labels) {
         this.worker = worker;
+        this.channels = channels;
         this.rows = rows;
         this.cols = cols;
         this.classNames = new ArrayList<>(classNames);
@@ -48,19 +50,19 @@ public final class Shard implements Serializable {
 
     /** The shard's samples as a dataset named {@code shard-<worker>}. */
     public ImageDataset dataset() {
-        return ImageDataset.of("shard-" + worker, classNames, rows, cols, pixels, labels);
+        return ImageDataset.of("shard-" + worker, classNames, channels, rows, cols, pixels, labels);
     }
 
     /** Shard {@code w} of {@code workers} of this one's samples: {@code w, w + workers, ...}, {@code size() / workers} of them. */
     Shard deal(int w, int workers) {
-        int per = size() / workers, n = rows * cols;
+        int per = size() / workers, n = channels * rows * cols;
         byte[] px = new byte[per * n], lb = new byte[per];
         for (int j = 0; j < per; j++) {
             int i = j * workers + w;
             System.arraycopy(pixels, i * n, px, j * n, n);
             lb[j] = labels[i];
         }
-        return new Shard(w, rows, cols, classNames, px, lb);
+        return new Shard(w, channels, rows, cols, classNames, px, lb);
     }
 
     /** Number of samples. */
@@ -68,14 +70,19 @@ public final class Shard implements Serializable {
         return labels.length;
     }
 
+    /** {@link #loader(ImageDataset, int, long, int, Transform)} with the notebook's transform ({@link Run#TRANSFORM}). */
+    public static DataLoader loader(ImageDataset d, int batchSize, long seed, int worker) {
+        return loader(d, batchSize, seed, worker, Run.TRANSFORM);
+    }
+
     /**
      * The loader worker {@code worker} trains with: batches of {@code batchSize} from {@code d}, shuffled
-     * each epoch from its own seed (the run's seed mixed with the worker index), made on the calling
-     * thread (the worker's cores already run its kernels).
+     * each epoch from its own seed (the run's seed mixed with the worker index), inputs through
+     * {@code transform}, made on the calling thread (the worker's cores already run its kernels).
      */
-    public static DataLoader loader(ImageDataset d, int batchSize, long seed, int worker) {
+    public static DataLoader loader(ImageDataset d, int batchSize, long seed, int worker, Transform transform) {
         long own = seed ^ (0x9E3779B97F4A7C15L * (worker + 1));
-        return DataLoader.builder(d).batchSize(batchSize).shuffle(own).transform(Run.TRANSFORM).prefetch(false).build();
+        return DataLoader.builder(d).batchSize(batchSize).shuffle(own).transform(transform).prefetch(false).build();
     }
 
     /**
@@ -124,8 +131,8 @@ public final class Shard implements Serializable {
             this.run = run;
             model = spec.model().create();
             opt = Optimizers.create(spec.optimizer(), model.parameters(), spec.lr(), spec.weightDecay(), spec.momentum());
-            trainer = new Trainer(model, new CrossEntropyLoss(), opt);
-            loader = loader(dataset(), spec.batchSize(), spec.seed(), worker);
+            trainer = new Trainer(model, TaskLoss.of(spec.task()), opt);
+            loader = loader(dataset(), spec.batchSize(), spec.seed(), worker, spec.input());
         }
 
         /** Positions the loader before step {@code s} (from 0) of {@code e}, replaying the epoch's batches if needed. */

@@ -11,6 +11,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 import jgrad.app.Run;
+import jgrad.app.Setting;
+import jgrad.app.Sources;
 import jgrad.app.Settings;
 import jgrad.cli.TrainCommand;
 import jgrad.data.ImageDataset;
@@ -25,7 +27,7 @@ import picocli.CommandLine.ParameterException;
  * {@link ParameterAveraging}, with the same options and output plus the cost of synchronising.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains the notebook's 1c or 1d network on Fashion-MNIST, data-parallel on Apache Spark:",
+        description = {"Trains a network (a preset or --arch) on images, data-parallel on Apache Spark:",
                 "W workers train on their own shards (batch b each, global batch W·b) and average parameters,",
                 "optimizer state and BatchNorm statistics every K steps."})
 public final class SparkTrainCommand extends TrainCommand {
@@ -44,7 +46,7 @@ public final class SparkTrainCommand extends TrainCommand {
     Integer workers;
     @Option(names = "--sync-every", paramLabel = "K", description = "Local steps between averagings (default: " + DEFAULT_SYNC_EVERY + ").")
     int syncEvery = DEFAULT_SYNC_EVERY;
-    @Option(names = "--parquet", paramLabel = "DIR", description = "Read train.parquet and test.parquet from DIR (written by jgrad spark-parquet) instead of the IDX files.")
+    @Option(names = "--parquet", paramLabel = "DIR", description = "Read train.parquet and test.parquet from DIR (written by jgrad spark-parquet) instead of --data.")
     Path parquet;
 
     private SparkSession spark;
@@ -68,7 +70,7 @@ public final class SparkTrainCommand extends TrainCommand {
      * not shrink so, and keep the preset's rate.
      */
     @Override
-    protected Settings settings() {
+    protected Settings settings(jgrad.app.Preset preset) {
         if (syncEvery < 1) throw new ParameterException(spec.commandLine(), "--sync-every must be at least 1, got " + syncEvery);
         if (workers != null && workers < 1) throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
         if (parquet != null)
@@ -76,7 +78,7 @@ public final class SparkTrainCommand extends TrainCommand {
                 if (!java.nio.file.Files.isDirectory(parquet.resolve(split)))
                     throw new IllegalArgumentException(parquet.resolve(split) + ": no such Parquet directory (jgrad spark-parquet "
                             + parquet + " writes it)");
-        Settings s = super.settings();
+        Settings s = super.settings(preset);
         var parsed = spec.commandLine().getParseResult();
         Settings.Builder b = s.toBuilder();
         if (!parsed.hasMatchedOption("--threads")) b.threads(new SparkConf().getInt("spark.task.cpus", 1));
@@ -87,35 +89,66 @@ public final class SparkTrainCommand extends TrainCommand {
         return b.build();
     }
 
-    /** The IDX files, or with {@code --parquet} only the test split: the training split stays in Spark. */
+    /**
+     * The data as {@code --data} says, or with {@code --parquet} only the test split, its shape,
+     * classes and source from the table's {@link Shards.Layout}: the training split stays in Spark.
+     */
     @Override
-    protected ImageDataset[] load() throws IOException {
-        if (parquet == null) return super.load();
-        return new ImageDataset[]{null, Shards.collect(Shards.readParquet(session(), parquet.resolve("test.parquet")), "fashion-mnist/test")};
+    protected Sources.Loaded load(Settings s) throws IOException {
+        if (parquet == null) return super.load(s);
+        var test = Shards.readParquet(session(), parquet.resolve("test.parquet"));
+        String source = Shards.layout(test).source();
+        return new Sources.Loaded(null, Shards.collect(test, source + "/test"), source, null);
     }
 
     @Override
-    protected Run.Result train(Settings s, ImageDataset[] data, Trainer.Listener progress, Run.Checkpoints checkpoints, PrintWriter out) {
+    protected Run.Result train(Settings s, Sources.Loaded data, Trainer.Listener progress, Run.Checkpoints checkpoints, PrintWriter out) {
         if (checkpoints.dir() != null)
             throw new ParameterException(spec.commandLine(), "--checkpoint and --resume are not supported with --spark yet");
+        if (s.get(Setting.AUGMENT) != null)
+            throw new ParameterException(spec.commandLine(), "--augment is not supported with --spark yet");
         SparkSession session = session();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
         int w = workers();
         JavaRDD<Shard> shards;
+        Run.Data prepared;
+        if (parquet == null) {
+            if (!(data.train() instanceof ImageDataset images))
+                throw new ParameterException(spec.commandLine(), "--spark trains on images; " + data.train().name() + " holds table rows");
+            prepared = Run.prepare(s, images, data.test());
+            shards = Shards.fromDataset(sc, images, w);
+        } else {
+            // the training split is not on the driver: its layout must be the test split's, from which the transform comes
+            if ("auto".equals(s.get(Setting.NORMALIZE)))
+                throw new ParameterException(spec.commandLine(), "--normalize auto fits each channel's mean and std on the training set, "
+                        + "which --parquet leaves in Spark: use --normalize default or none");
+            var train = readParquet(session, parquet.resolve("train.parquet"));
+            Shards.Layout own = Shards.layout(train), test = Shards.Layout.of((ImageDataset) data.test(), own.source());
+            if (!own.equals(test))
+                throw new IllegalArgumentException(parquet.resolve("train.parquet") + " holds " + own.shape() + " images of classes " + own.classNames()
+                        + " but " + parquet.resolve("test.parquet") + " holds " + test.shape() + " images of classes " + test.classNames());
+            prepared = Run.prepare(s, data.test(), data.test());
+            shards = Shards.fromDataFrame(train, w);
+        }
+        TrainingSpec ts = TrainingSpec.of(s, prepared, syncEvery);
+        out.printf(Locale.ROOT, "On Spark %s: %d workers × batch %d (global batch %d), averaging every %d steps%s%s%n", master, w,
+                s.batchSize(), w * s.batchSize(), syncEvery, lrNote, parquet != null ? ", data from " + parquet : "");
+        // a listener that wants every epoch's scores (the report's) gets them: the training set's from the workers
+        ParameterAveraging.AfterEpoch score = progress instanceof Run.EpochScores scores ? (epoch, model) -> scores.scored(epoch,
+                ParameterAveraging.evaluate(shards, ts, model), prepared.evaluate(model, data.test(), true)) : null;
+        ParameterAveraging.Result r = ParameterAveraging.fit(shards, ts, progress, score);
+        out.println(r.cost().describe());
+        Evaluation train = ParameterAveraging.evaluate(shards, ts, r.model());
+        shards.unpersist();
+        return new Run.Result(s, r.epochs(), prepared.evaluate(r.model(), data.test(), true), train, r.model(), prepared);
+    }
+
+    private static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> readParquet(SparkSession session, Path dir) {
         try {
-            shards = parquet == null ? Shards.fromDataset(sc, data[0], w)
-                    : Shards.fromDataFrame(Shards.readParquet(session, parquet.resolve("train.parquet")), w);
+            return Shards.readParquet(session, dir);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        TrainingSpec ts = TrainingSpec.of(s, syncEvery);
-        out.printf(Locale.ROOT, "On Spark %s: %d workers × batch %d (global batch %d), averaging every %d steps%s%s%n", master, w,
-                s.batchSize(), w * s.batchSize(), syncEvery, lrNote, parquet != null ? ", data from " + parquet : "");
-        ParameterAveraging.Result r = ParameterAveraging.fit(shards, ts, progress);
-        out.println(r.cost().describe());
-        Evaluation train = ParameterAveraging.evaluate(shards, ts.model(), r.model(), s.threads());
-        shards.unpersist();
-        return new Run.Result(s, r.epochs(), Run.evaluate(r.model(), data[1], true), train, r.model());
     }
 
     /** {@code --workers}, else the master's parallelism: N for local[N], on a cluster the cores of the executors registered so far. */

@@ -15,9 +15,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import jgrad.app.Preset;
+import jgrad.app.Run;
+import jgrad.app.Settings;
 import jgrad.autograd.Tensor;
 import jgrad.data.Batch;
 import jgrad.data.DataLoader;
+import jgrad.data.ImageDataset;
+import jgrad.data.Task;
 import jgrad.loss.CrossEntropyLoss;
 import jgrad.nn.Module;
 import jgrad.optim.Optimizer;
@@ -25,6 +29,7 @@ import jgrad.optim.Optimizers;
 import jgrad.optim.SGD;
 import jgrad.tensor.Parallel;
 import jgrad.tensor.Rng;
+import jgrad.train.Evaluation;
 import jgrad.train.Trainer;
 
 class ParameterAveragingTest {
@@ -152,10 +157,45 @@ class ParameterAveragingTest {
     }
 
     @Test
+    void aBinaryTaskTrainsOneLogitAndTheWorkersScoreItAsTheDriverWould() {
+        ImageDataset d = TestData.colours(200, 6, 6, 9, 2);
+        Settings s = Settings.builder(Preset.SIMPLE).task(Task.BINARY).optimizer("adam").lr(0.01f).batchSize(20).epochs(2).threads(1).build();
+        Run.Data data = Run.prepare(s, d, d);
+        TrainingSpec spec = TrainingSpec.of(s, data, 2);
+        JavaRDD<Shard> shards = Shards.fromDataset(sc, d, 2);
+        Module model = ParameterAveraging.fit(shards, spec, Trainer.Listener.NONE).model();
+        assertArrayEquals(new int[]{1, 128}, model.stateDict().get("fc3.weight").shape(), "one logit");
+        Evaluation workers = ParameterAveraging.evaluate(shards, spec, model), driver = data.evaluate(model, d, true);
+        assertEquals(Task.BINARY, workers.task());
+        assertEquals(200, workers.samples());
+        assertEquals(200, workers.scores().length);
+        assertEquals(driver.correct(), workers.correct());
+        assertEquals(driver.meanLoss(), workers.meanLoss(), 1e-6);
+        assertEquals(driver.auc(), workers.auc(), 1e-6);
+        // which of two channels is brighter is easy to learn
+        assertTrue(workers.auc() > 0.9 && workers.accuracy() > 80, "AUC " + workers.auc() + ", accuracy " + workers.accuracy());
+        shards.unpersist();
+    }
+
+    @Test
     void unequalShardsAreRejected() {
         JavaRDD<Shard> a = Shards.fromDataset(sc, TestData.images(40, 1), 2), b = Shards.fromDataset(sc, TestData.images(30, 2), 1);
         var e = assertThrows(IllegalArgumentException.class,
                 () -> ParameterAveraging.fit(a.union(b), spec(Preset.SIMPLE, "sgd", 0.01f, 8, 1, 0, 1), Trainer.Listener.NONE));
         assertTrue(e.getMessage().contains("[20, 20, 30]"), e.getMessage());
+    }
+
+    @Test
+    void aRunWithAnArchTrainsTheNetworkItsSpecDescribes() {
+        String arch = "conv 2 3 stride 2, relu, flatten, fc=linear 10";
+        jgrad.app.Settings s = jgrad.app.Settings.builder(Preset.SIMPLE).arch(arch).epochs(1).batchSize(16).threads(1).build();
+        var images = TestData.images(64, 4);
+        ParameterAveraging.Result r = ParameterAveraging.fit(Shards.fromDataset(sc, images, 2),
+                TrainingSpec.of(s, jgrad.app.Run.prepare(s, images, images), 2), Trainer.Listener.NONE);
+        Map<String, String> shapes = new java.util.TreeMap<>(), expected = new java.util.TreeMap<>();
+        r.model().stateDict().forEach((k, t) -> shapes.put(k, Arrays.toString(t.shape())));
+        jgrad.app.Run.model(s).stateDict().forEach((k, t) -> expected.put(k, Arrays.toString(t.shape())));
+        assertEquals(Map.of("0.weight", "[2, 1, 3, 3]", "0.bias", "[2]", "fc.weight", "[10, 338]", "fc.bias", "[10]"), expected);
+        assertEquals(expected, shapes, "the spec's network, not the preset's");
     }
 }

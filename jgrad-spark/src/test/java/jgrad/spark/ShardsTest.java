@@ -106,6 +106,45 @@ class ShardsTest {
         assertThrows(IllegalArgumentException.class, () -> Shards.fromDataset(sc, TestData.images(2, 1), 3));
     }
 
+    @Test
+    void aColourDatasetRoundTripsThroughParquetWithItsShapeAndClasses(@TempDir Path tmp) throws IOException {
+        ImageDataset d = TestData.colours(41, 5, 7, 4);
+        Path dir = tmp.resolve("colours.parquet");
+        Shards.writeParquet(Shards.toDataFrame(spark, d, "folder"), dir);
+        Dataset<Row> back = Shards.readParquet(spark, dir);
+        assertEquals(new Shards.Layout(3, 5, 7, TestData.COLOURS, "folder"), Shards.layout(back));
+        ImageDataset again = Shards.collect(back, "again");
+        assertArrayEquals(new int[]{3, 5, 7}, again.sampleShape());
+        assertEquals(TestData.COLOURS, again.classNames());
+        assertEquals(d.pixels(), again.pixels());
+        assertEquals(d.labels(), again.labels());
+        assertEquals(d.pixel(40, 2, 4, 6), again.pixel(40, 2, 4, 6));
+        // dealt from the table as from the dataset: 41 images to 2 workers of 20, in colour
+        List<Shard> direct = Shards.fromDataset(sc, d, 2).collect();
+        assertSameShards(direct, Shards.fromDataFrame(back, 2).collect());
+        assertArrayEquals(new int[]{3, 5, 7}, direct.get(1).dataset().sampleShape());
+        assertEquals(d.pixel(2 * 19 + 1, 1, 3, 2), direct.get(1).dataset().pixel(19, 1, 3, 2));
+
+        // a row of another size is named with the layout's shape
+        Path shortRow = tmp.resolve("short.parquet");
+        spark.createDataFrame(List.of(RowFactory.create(new byte[105], 1), RowFactory.create(new byte[100], 2)), Shards.Layout.of(d, "folder").schema())
+                .coalesce(1).write().parquet(shortRow.toString());
+        Exception bad = assertThrows(Exception.class, () -> Shards.collect(Shards.readParquet(spark, shortRow), "x"));
+        assertTrue(rootMessage(bad).contains(shortRow + ": row 1 has 100 pixel bytes, expected 105 (3×5×7)"), rootMessage(bad));
+    }
+
+    @Test
+    void metadataThatIsNotALayoutNamesTheTable(@TempDir Path tmp) throws IOException {
+        var m = new org.apache.spark.sql.types.MetadataBuilder().putLongArray("jgrad.shape", new long[]{3, 5})
+                .putStringArray("jgrad.classes", new String[]{"a"}).putString("jgrad.source", "x").build();
+        StructType schema = new StructType().add("pixels", DataTypes.BinaryType, false, m).add("label", DataTypes.IntegerType, false);
+        Path dir = tmp.resolve("odd.parquet");
+        spark.createDataFrame(List.of(RowFactory.create(new byte[15], 0)), schema).write().parquet(dir.toString());
+        var e = assertThrows(IllegalArgumentException.class, () -> Shards.readParquet(spark, dir));
+        assertTrue(e.getMessage().startsWith(dir + ": the pixels column's metadata") && e.getMessage().contains("not three positive sizes [C, H, W]"),
+                e.getMessage());
+    }
+
     /** The task's exception, which Spark delivers wrapped. */
     private static String rootMessage(Throwable t) {
         while (t.getCause() != null && !(t instanceof IllegalArgumentException)) t = t.getCause();

@@ -21,6 +21,31 @@ final class TestData {
         return ImageDataset.of("random", FashionMNIST.SPEC.classNames(), 28, 28, pixels, labels);
     }
 
+    /** The classes of {@link #colours}: which channel is brightest. */
+    static final List<String> COLOURS = List.of("red", "green", "blue");
+
+    /**
+     * {@code n} random 3×{@code rows}×{@code cols} colour images of {@link #COLOURS}, the channel of
+     * the class brighter than the other two on average (so a network can learn it), the same for the
+     * same seed.
+     */
+    static ImageDataset colours(int n, int rows, int cols, long seed) {
+        return colours(n, rows, cols, seed, 3);
+    }
+
+    /** {@link #colours(int, int, int, long)} of the first {@code classes} colours only. */
+    static ImageDataset colours(int n, int rows, int cols, long seed, int classes) {
+        var rnd = new SplittableRandom(seed);
+        int plane = rows * cols;
+        byte[] pixels = new byte[n * 3 * plane], labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) rnd.nextInt(classes);
+            for (int c = 0; c < 3; c++)
+                for (int p = 0; p < plane; p++) pixels[(i * 3 + c) * plane + p] = (byte) (rnd.nextInt(160) + (c == labels[i] ? 90 : 0));
+        }
+        return ImageDataset.of("colours", COLOURS.subList(0, classes), 3, rows, cols, pixels, labels);
+    }
+
     /** A session on {@code local[2]} for one test class, no web UI. */
     static SparkSession local() {
         return SparkSession.builder().master("local[2]").appName("jgrad-spark test").config("spark.ui.enabled", "false").getOrCreate();
