@@ -1,5 +1,7 @@
 package jgrad.app;
 
+import java.util.List;
+
 import jgrad.models.ComplexNet;
 import jgrad.models.Net;
 import jgrad.models.Spec;
@@ -38,6 +40,9 @@ public enum Preset {
     /** {@code simple}'s layers with sklearn's MLP defaults: the default network for tables. */
     MLP(null, "flatten, fc1=linear 256, relu, fc2=linear 128, relu, fc3=linear", "adam", 1e-3f, 0f, 200, Double.NaN, null, Double.NaN,
             Double.NaN);
+
+    /** The presets {@code jgrad seed} and {@code jgrad bench} run on Fashion-MNIST: the notebook's two and the cnn ({@code mlp} is for tables). */
+    public static final List<Preset> FASHION_MNIST = List.of(SIMPLE, COMPLEX, CNN);
 
     /**
      * The notebook's exercise (null beyond the notebook), the network as a {@link Spec}, and the
