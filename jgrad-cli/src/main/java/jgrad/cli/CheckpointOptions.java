@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jgrad.app.Run;
+import jgrad.app.RunCheckpoint;
 import jgrad.app.Setting;
 import jgrad.app.Settings;
 import jgrad.train.Checkpoint;
@@ -45,10 +46,10 @@ final class CheckpointOptions {
             return new Plan(given, new Run.Checkpoints(to, every != null ? every : 0, null));
         }
         // the newest checkpoint that is whole and consistent with the run it describes; the training set is checked when loaded
-        Checkpoint.Loaded l = Checkpoint.load(resume, c -> Run.resumable(c, -1));
+        Checkpoint.Loaded l = Checkpoint.load(resume, c -> RunCheckpoint.resumable(c, -1));
         for (String s : l.skipped()) err.println("jgrad: skipping a checkpoint: " + s);
         if (!l.skipped().isEmpty()) err.println("jgrad: resuming from the last good checkpoint, " + l.file());
-        Settings saved = Run.settings(l.checkpoint());
+        Settings saved = RunCheckpoint.settings(l.checkpoint());
         List<String> differences = new ArrayList<>();
         for (Setting s : Setting.values()) {
             Object a = given.get(s), b = saved.get(s);

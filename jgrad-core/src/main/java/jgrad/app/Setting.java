@@ -50,7 +50,7 @@ public enum Setting {
 
     /** What a person calls it, as the report's header lists it. */
     public final String title;
-    /** The name in checkpoints and {@link Run#describe}. */
+    /** The name in checkpoints and {@link RunCheckpoint#describe}. */
     public final String key;
     /** The command-line option, e.g. {@code --batch-size}. */
     public final String option;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import jgrad.app.Run;
+import jgrad.app.RunCheckpoint;
 import jgrad.app.Settings;
 import jgrad.autograd.Tensor;
 import jgrad.data.ImageDataset;
@@ -28,7 +29,7 @@ import jgrad.train.Trainer;
 /**
  * The fuzz campaign of {@code --resume}'s logic: a directory of a good checkpoint (step 10) and a
  * newer one (step 11) edited semantically and saved with a valid checksum, loaded with
- * {@link Run#resumable} as the check. Each edit is known to break the run (then the newer one must
+ * {@link RunCheckpoint#resumable} as the check. Each edit is known to break the run (then the newer one must
  * be skipped, naming its file, and the good one taken: counted as a refusal) or to keep it
  * consistent (then the newer one must be taken, and the run must resume from it to its end).
  */
@@ -237,7 +238,7 @@ class CheckpointResumeFuzzTest {
 
             /** The loaded checkpoint; falling back to the good one is this target's refusal, reported with the edited file's problem. */
             public Checkpoint.Loaded read(List<Path> files) throws IOException {
-                Checkpoint.Loaded l = Checkpoint.load(files.getFirst().getParent(), c -> Run.resumable(c, TRAIN.size()));
+                Checkpoint.Loaded l = Checkpoint.load(files.getFirst().getParent(), c -> RunCheckpoint.resumable(c, TRAIN.size()));
                 if (l.file().equals(files.get(1))) return l;
                 if (!l.file().equals(files.getFirst()) || l.skipped().size() != 1)
                     throw new AssertionError("loaded " + l.file() + " after skipping " + l.skipped());
@@ -246,7 +247,7 @@ class CheckpointResumeFuzzTest {
 
             /** The edited checkpoint was taken: the run resumes from it to its end. */
             public void check(Input in, Checkpoint.Loaded l) {
-                Settings s = Run.resumable(l.checkpoint(), TRAIN.size());
+                Settings s = RunCheckpoint.resumable(l.checkpoint(), TRAIN.size());
                 Run.Result r = Run.run(s, TRAIN, TEST, Trainer.Listener.NONE, new Run.Checkpoints(null, 0, l.checkpoint()));
                 assertEquals(s.epochs(), r.epochs().size());
             }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import jgrad.app.Preset;
 import jgrad.app.Run;
+import jgrad.app.RunCheckpoint;
 import jgrad.app.Settings;
 import jgrad.autograd.Tensor;
 import jgrad.data.ImageDataset;
@@ -121,7 +122,7 @@ public class CheckpointTest {
         ImageDataset train = data(200, 1), test = data(40, 2);
         Run.run(settings(), train, test, Trainer.Listener.NONE, new Run.Checkpoints(dir, 0, null));
         Checkpoint c = Checkpoint.load(dir).checkpoint();
-        assertEquals(settings(), Run.settings(c));
+        assertEquals(settings(), RunCheckpoint.settings(c));
         var e = assertThrows(IllegalArgumentException.class, () -> Run.run(settings().toBuilder().lr(0.02f).build(), train, test,
                 Trainer.Listener.NONE, new Run.Checkpoints(null, 0, c)));
         assertTrue(e.getMessage().startsWith("the checkpoint is of other settings"), e.getMessage());
@@ -131,7 +132,7 @@ public class CheckpointTest {
         e = assertThrows(IllegalArgumentException.class, () -> Run.run(settings(), data(0, 1), test, Trainer.Listener.NONE));
         assertEquals("the training set synthetic has no images", e.getMessage());
         var other = new Checkpoint(Map.of(), Map.of("w", Tensor.of(1f)), Map.of(), Map.of(), Map.of(), Trainer.Position.START);
-        assertThrows(IllegalArgumentException.class, () -> Run.settings(other));
+        assertThrows(IllegalArgumentException.class, () -> RunCheckpoint.settings(other));
     }
 
     /** {@code c} with its position (and so its file name) replaced. */
@@ -149,7 +150,7 @@ public class CheckpointTest {
         Checkpoint good = Checkpoint.read(Checkpoint.checkpoints(d).getFirst());
         assertEquals(10, good.position().steps());
         edit.apply(at(good, new Trainer.Position(2, 4, 4, 128, 1, history(1), 11))).save(d);
-        return Checkpoint.load(d, c -> Run.resumable(c, trainSize));
+        return Checkpoint.load(d, c -> RunCheckpoint.resumable(c, trainSize));
     }
 
     @Test
@@ -237,7 +238,7 @@ public class CheckpointTest {
         // the next checkpoint written prunes the stray file, keeping the one before it
         Settings more = settings().toBuilder().epochs(4).build();
         at(l.checkpoint(), l.checkpoint().position()).save(dir); // unchanged
-        Checkpoint c4 = new Checkpoint(Run.describe(more, Run.prepare(more, data(200, 1), data(40, 2))), l.checkpoint().model(), l.checkpoint().optimizer(), Map.of(), l.checkpoint().generators(),
+        Checkpoint c4 = new Checkpoint(RunCheckpoint.describe(more, Run.prepare(more, data(200, 1), data(40, 2))), l.checkpoint().model(), l.checkpoint().optimizer(), Map.of(), l.checkpoint().generators(),
                 new Trainer.Position(4, 2, 2, 64, 1, l.checkpoint().position().history(), 23));
         c4.save(dir);
         assertFalse(Files.exists(stray), "the stray copy is pruned");
