@@ -20,6 +20,7 @@ import jgrad.data.Transforms;
 import jgrad.models.Spec;
 import jgrad.nn.SafeTensors;
 import jgrad.nn.Sequential;
+import jgrad.tensor.Format;
 import jgrad.tensor.Rng;
 
 /**
@@ -97,7 +98,7 @@ public final class Predictor {
     public static Map<String, String> metadata(Spec spec, Run.Data data, String source, List<String> features, String version) {
         Map<String, String> m = metadata(spec.resolved(), data.inputShape(), data.classNames(), version);
         m.put(TASK, data.task().id());
-        m.put(TRANSFORM, transformJson(data.transform()));
+        m.put(TRANSFORM, json(Transforms.toMap(data.transform())));
         if (data.targetMean() != null) m.put(TARGETS, json(Map.of("mean", data.targetMean(), "std", data.targetStd())));
         m.put(DATA, source);
         if (features != null) m.put(FEATURES, json(features));
@@ -112,35 +113,12 @@ public final class Predictor {
         }
     }
 
-    /** ToTensor (scale 255) and one Normalize, the transforms {@link Run#prepare} makes, as JSON. */
-    private static String transformJson(Transform t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        List<Transform> steps = t instanceof Transforms.Compose c ? c.steps() : List.of(t);
-        for (Transform step : steps)
-            switch (step) {
-                case Transforms.ToTensor x -> m.put("scale", 255);
-                case Transforms.Normalize n -> {
-                    m.put("mean", n.mean());
-                    m.put("std", n.std());
-                }
-                default -> throw new IllegalArgumentException("cannot save the transform " + t);
-            }
-        return json(m);
-    }
-
-    /** The transform {@link #transformJson} wrote. */
+    /** The transform {@link Transforms#toMap} wrote, as JSON. */
     private static Transform transform(Path file, String s) throws IOException {
         if (s == null) return Run.TRANSFORM;
         try {
-            Map<String, Object> m = JSON.readValue(s, new TypeReference<Map<String, Object>>() {});
-            List<Transform> steps = new java.util.ArrayList<>();
-            if (m.containsKey("scale")) {
-                if (!Integer.valueOf(255).equals(m.get("scale"))) throw new IllegalArgumentException("scale " + m.get("scale") + " is not 255");
-                steps.add(Transforms.toTensor());
-            }
-            if (m.containsKey("mean")) steps.add(Transforms.normalize(floats(m.get("mean")), floats(m.get("std"))));
-            return Transforms.compose(steps.toArray(Transform[]::new));
-        } catch (JsonProcessingException | IllegalArgumentException | ClassCastException e) {
+            return Transforms.fromMap(JSON.readValue(s, new TypeReference<Map<String, Object>>() {}));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new IOException(file + ": metadata \"" + TRANSFORM + "\" is not a transform jgrad wrote: " + e.getMessage());
         }
     }
@@ -355,23 +333,9 @@ public final class Predictor {
         }
     }
 
-    /**
-     * {@code name} as a terminal may show it: each control or format character (ESC, BEL, CR, a
-     * bidirectional override, …) as a backslash, {@code u} and its four hex digits, and a backslash
-     * doubled, so that a class name from a file cannot move the cursor, ring, or rewrite what is on
-     * the screen. {@code printable("Shirt\u001B[2J")} is {@code Shirt\\u001B[2J}.
-     */
+    /** {@code name} with control characters escaped, as {@link Format#printable} writes it (class names come from files). */
     public static String printable(String name) {
-        var sb = new StringBuilder(name.length());
-        name.codePoints().forEach(cp -> {
-            int type = Character.getType(cp);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-                    || type == Character.SURROGATE)
-                sb.append(String.format("\\u%04X", cp));
-            else if (cp == '\\') sb.append("\\\\");
-            else sb.appendCodePoint(cp);
-        });
-        return sb.toString();
+        return Format.printable(name);
     }
 
     /**

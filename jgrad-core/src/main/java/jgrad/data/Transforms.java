@@ -118,6 +118,48 @@ public final class Transforms {
         }
     }
 
+    /**
+     * {@code t} as plain values, for a model file's metadata: {@code scale} 255 for a
+     * {@code ToTensor}, {@code mean} and {@code std} for a {@code Normalize}; the transforms
+     * a run makes (at most one of each, in that order).
+     *
+     * @throws IllegalArgumentException for any other transform
+     */
+    public static java.util.Map<String, Object> toMap(Transform t) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (Transform step : t instanceof Compose c ? c.steps() : List.of(t))
+            switch (step) {
+                case ToTensor x -> m.put("scale", 255);
+                case Normalize n -> {
+                    m.put("mean", n.mean());
+                    m.put("std", n.std());
+                }
+                default -> throw new IllegalArgumentException("cannot write the transform " + t);
+            }
+        return m;
+    }
+
+    /** The transform {@link #toMap} wrote (numbers as a JSON reader gives them). */
+    public static Transform fromMap(java.util.Map<String, Object> m) {
+        List<Transform> steps = new java.util.ArrayList<>();
+        if (m.containsKey("scale")) {
+            if (!Integer.valueOf(255).equals(m.get("scale"))) throw new IllegalArgumentException("scale " + m.get("scale") + " is not 255");
+            steps.add(toTensor());
+        }
+        if (m.containsKey("mean")) steps.add(normalize(floats(m.get("mean")), floats(m.get("std"))));
+        return compose(steps.toArray(Transform[]::new));
+    }
+
+    private static float[] floats(Object list) {
+        if (!(list instanceof List<?> l)) throw new IllegalArgumentException("not a list of numbers: " + list);
+        float[] out = new float[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(l.get(i) instanceof Number n)) throw new IllegalArgumentException("not a number: " + l.get(i));
+            out[i] = n.floatValue();
+        }
+        return out;
+    }
+
     public static Transform toTensor() {
         return new ToTensor();
     }

@@ -125,4 +125,23 @@ public final class Format {
             return String.format(Locale.ROOT, "%.4f", v);
         }
     }
+
+    /**
+     * {@code name} as a terminal may show it: each control or format character (ESC, BEL, CR, a
+     * bidirectional override, …) as a backslash, {@code u} and its four hex digits, and a backslash
+     * doubled, so that a class name from a file cannot move the cursor, ring, or rewrite what is on
+     * the screen. {@code printable("Shirt\u001B[2J")} is {@code Shirt\\u001B[2J}.
+     */
+    public static String printable(String name) {
+        var sb = new StringBuilder(name.length());
+        name.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.SURROGATE)
+                sb.append(String.format("\\u%04X", cp));
+            else if (cp == '\\') sb.append("\\\\");
+            else sb.appendCodePoint(cp);
+        });
+        return sb.toString();
+    }
 }
