@@ -47,7 +47,7 @@ class CheckpointResumeFuzzTest {
     void resume() throws IOException {
         Path run = Files.createDirectories(dir.resolve("run"));
         try {
-            Run.run(CheckpointTest.settings(), TRAIN, TEST, stopAfter(12), new Run.Checkpoints(run, 1, null));
+            Run.run(CheckpointTest.settings(), TRAIN, TEST, CheckpointTest.stopAfter(12), new Run.Checkpoints(run, 1, null));
         } catch (IllegalStateException stopped) {
             // as a crash after step 11
         }
@@ -90,17 +90,6 @@ class CheckpointResumeFuzzTest {
                 throw new AssertionError("the edited checkpoint saves", e);
             }
         }, dir);
-    }
-
-    static Trainer.Listener stopAfter(int n) {
-        return new Trainer.Listener() {
-            int steps;
-
-            @Override
-            public void onStep(int epoch, int step, int stepsInEpoch, float loss) {
-                if (++steps == n) throw new IllegalStateException("stopped");
-            }
-        };
     }
 
     private static Checkpoint with(Checkpoint c, Map<String, String> run, Map<String, Tensor> model, Map<String, float[]> opt,

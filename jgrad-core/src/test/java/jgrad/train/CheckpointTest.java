@@ -56,7 +56,7 @@ public class CheckpointTest {
     }
 
     /** Stops a run after {@code n} steps, as a crash would. */
-    static Trainer.Listener stopAfter(int n) {
+    public static Trainer.Listener stopAfter(int n) {
         return new Trainer.Listener() {
             int steps;
 
