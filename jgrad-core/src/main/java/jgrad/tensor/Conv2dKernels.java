@@ -22,20 +22,23 @@ import java.util.Arrays;
  * Conv2dKernels.conv2dBackwardWeight(dY, x, dW, dB, g, false);
  * }</pre>
  *
- * <p>How: a chunk of samples is unfolded (im2col) into col[(c, kh, kw), (n, oh, ow)], so that
- * each group's output for the whole chunk is one {@link MatMul#mm} of W_g [Cout/groups, K] by the
- * group's K = Cin/groups·kH·kW rows of col. Folding the batch into the GEMM's columns keeps it
- * large when K is small (K = 9 for a first layer on grayscale images), at the price of a
- * transpose between the GEMM's [co, (n, l)] layout and NCHW's [n, co, l], which moves each
- * output once. The input gradient is the transposed GEMM followed by col2im; the weight gradient
- * is dY_g · col_gᵀ, summed over the chunks. Chunks hold as many samples as keep the column and
- * output buffers near 2²⁰ floats (4 MB) each; the buffers are kept per thread.
- * im2col, col2im and the transposes split their work across {@link Parallel}'s threads with
- * disjoint outputs, and every sum runs in a fixed order, so results do not depend on the thread
- * count. The Vector API work is MatMul's, whose scalar twin gives the same values.
+ * <p>How: the forward pass and the input gradient go sample by sample, the samples shared among
+ * {@link Parallel}'s threads. For the forward pass a thread unfolds its sample (im2col) into
+ * col[(c, kh, kw), (oh, ow)] and multiplies each group's W_g [Cout/groups, K] by the group's
+ * K = Cin/groups·kH·kW rows of col ({@link MatMul#mm}), straight into the sample's
+ * [Cout, Ho·Wo] block of y. The column matrix (225 KB for a 32→64 3×3 layer on 14×14) is still in the
+ * thread's cache when the GEMM reads it, and y needs no reordering. The input gradient is the
+ * transposed GEMM, W_gᵀ·dY_n, followed by col2im into the sample's planes of dX.
+ *
+ * <p>The weight gradient dW = Σ_n dY_n·col_nᵀ sums over samples, so it goes by chunks of samples
+ * instead: a chunk is unfolded into col[(c, kh, kw), (n, oh, ow)], dY's chunk gathered into
+ * [Cout, (n, oh, ow)], and each group's dW_g gets one GEMM of K = chunk·Ho·Wo. Chunks hold as many
+ * samples as keep those two buffers near 2²⁰ floats (4 MB) each. Every sum runs in a fixed order
+ * and every output element is written by one task, so results do not depend on the thread count.
+ * The Vector API work is MatMul's, whose scalar twin gives the same values.
  */
 public final class Conv2dKernels {
-    /** Floats per chunk buffer (column matrix, or the GEMM's [Cout, chunk·Ho·Wo] output). */
+    /** Floats per weight-gradient chunk buffer (the column matrix, or dY's chunk as [Cout, chunk·Ho·Wo]). */
     private static final int BUFFER_FLOATS = 1 << 20;
     /** Below about this many floats moved, a task is not worth waking the pool for. */
     private static final long PARALLEL_MIN_WORK = 1 << 15;
@@ -116,7 +119,7 @@ public final class Conv2dKernels {
             return n * cout * ho() * wo();
         }
 
-        /** Samples per chunk: as many as keep the column matrix and the GEMM output near BUFFER_FLOATS each. */
+        /** Samples per weight-gradient chunk: as many as keep the column matrix and dY's gathered chunk near BUFFER_FLOATS each. */
         int chunk() {
             long perSample = (long) Math.max(cin * kH * kW, cout) * ho() * wo();
             return (int) Math.max(1, Math.min(Math.max(n, 1), BUFFER_FLOATS / perSample));
@@ -134,16 +137,16 @@ public final class Conv2dKernels {
         need(w, "weight [Cout, Cin/groups, kH, kW]", g.weightShape());
         if (b != null) need(b, "bias [Cout]", g.cout());
         need(y, "output [N, Cout, Ho, Wo]", g.outputShape());
-        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), chunk = g.chunk();
-        float[][] scratch = SCRATCH.get();
-        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
-            int nb = Math.min(chunk, g.n() - n0), cols = nb * l;
-            float[] col = grow(scratch, 0, g.cin() * g.kH() * g.kW() * cols), out = grow(scratch, 1, g.cout() * cols);
-            im2col(x, n0, nb, g, col);
+        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), rows = g.cin() * g.kH() * g.kW();
+        forEachSample(g.n(), n -> {
+            float[] col = grow(SCRATCH.get(), 0, rows * l);
+            int yo = n * g.cout() * l;
+            im2col(x, n, 1, g, col);
+            // the GEMM adds its sum onto the bias: sum + b, the same float as adding the bias after
+            if (b != null) for (int co = 0; co < g.cout(); co++) Arrays.fill(y, yo + co * l, yo + (co + 1) * l, b[co]);
             for (int grp = 0; grp < g.groups(); grp++)
-                MatMul.mm(simd, w, grp * coutG * k, false, col, grp * k * cols, false, out, grp * coutG * cols, coutG, cols, k, false);
-            transpose(out, y, b, null, n0, nb, g, false);
-        }
+                MatMul.mm(simd, w, grp * coutG * k, false, col, grp * k * l, false, y, yo + grp * coutG * l, coutG, l, k, b != null);
+        });
     }
 
     /**
@@ -159,16 +162,14 @@ public final class Conv2dKernels {
         need(dY, "output gradient [N, Cout, Ho, Wo]", g.outputShape());
         need(w, "weight [Cout, Cin/groups, kH, kW]", g.weightShape());
         need(dX, "input gradient [N, Cin, H, W]", g.inputShape());
-        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), chunk = g.chunk();
-        float[][] scratch = SCRATCH.get();
-        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
-            int nb = Math.min(chunk, g.n() - n0), cols = nb * l;
-            float[] col = grow(scratch, 0, g.cin() * g.kH() * g.kW() * cols), dy = grow(scratch, 1, g.cout() * cols);
-            transpose(dy, dY, null, null, n0, nb, g, true);
+        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), rows = g.cin() * g.kH() * g.kW();
+        forEachSample(g.n(), n -> {
+            float[] col = grow(SCRATCH.get(), 0, rows * l);
+            int yo = n * g.cout() * l;
             for (int grp = 0; grp < g.groups(); grp++)
-                MatMul.mm(simd, w, grp * coutG * k, true, dy, grp * coutG * cols, false, col, grp * k * cols, k, cols, coutG, false);
-            col2im(col, n0, nb, g, dX, accumulate);
-        }
+                MatMul.mm(simd, w, grp * coutG * k, true, dY, yo + grp * coutG * l, false, col, grp * k * l, k, l, coutG, false);
+            col2im(col, n, g, dX, accumulate);
+        });
     }
 
     /**
@@ -196,10 +197,20 @@ public final class Conv2dKernels {
             int nb = Math.min(chunk, g.n() - n0), cols = nb * l;
             float[] col = grow(scratch, 0, g.cin() * g.kH() * g.kW() * cols), dy = grow(scratch, 1, g.cout() * cols);
             im2col(x, n0, nb, g, col);
-            transpose(dy, dY, null, dB, n0, nb, g, true);
+            gather(dy, dY, dB, n0, nb, g);
             for (int grp = 0; grp < g.groups(); grp++)
                 MatMul.mm(simd, dy, grp * coutG * cols, false, col, grp * k * cols, true, dW, grp * coutG * k, coutG, k, cols, true);
         }
+    }
+
+    /**
+     * Runs {@code body} for each sample of the batch, the samples shared among {@link Parallel}'s
+     * threads when there are enough of them to share; the kernels {@code body} calls then run on their
+     * thread alone. With fewer samples, they run one after the other and split their own work.
+     */
+    private static void forEachSample(int n, java.util.function.IntConsumer body) {
+        if (n >= 2 * Parallel.threads()) Parallel.run(n, body);
+        else for (int i = 0; i < n; i++) body.accept(i);
     }
 
     /**
@@ -236,19 +247,25 @@ public final class Conv2dKernels {
     }
 
     /**
-     * The adjoint of im2col: dX[n0 + n, c] (+)= each of col's rows (c, kh, kw), in that order, added back
-     * onto the positions it was read from. One task owns whole (sample, channel) planes of dX.
+     * The adjoint of im2col for sample n: dX[n, c] (+)= each of col's rows (c, kh, kw), in that order,
+     * added back onto the positions it was read from. col is [Cin·kH·kW, Ho·Wo]; a "same" stride-1
+     * convolution's rows are overwritten (see {@link #shiftedAdd}). One task owns whole planes of dX.
      */
-    private static void col2im(float[] col, int n0, int nb, Geometry g, float[] dX, boolean accumulate) {
-        int ho = g.ho(), wo = g.wo(), l = ho * wo, cols = nb * l, hw = g.h() * g.w(), kk = g.kH() * g.kW();
-        Parallel.forRange(nb * g.cin(), grain((long) kk * l), (lo, hi) -> {
-            for (int u = lo; u < hi; u++) {
-                int n = u / g.cin(), c = u % g.cin(), plane = ((n0 + n) * g.cin() + c) * hw;
+    private static void col2im(float[] col, int n, Geometry g, float[] dX, boolean accumulate) {
+        int ho = g.ho(), wo = g.wo(), l = ho * wo, hw = g.h() * g.w(), kk = g.kH() * g.kW();
+        boolean shifted = g.strideH() == 1 && g.strideW() == 1 && ho == g.h() && wo == g.w();
+        Parallel.forRange(g.cin(), grain((long) kk * l), (lo, hi) -> {
+            for (int c = lo; c < hi; c++) {
+                int plane = (n * g.cin() + c) * hw;
                 if (!accumulate) Arrays.fill(dX, plane, plane + hw, 0f);
                 for (int kh = 0; kh < g.kH(); kh++)
                     for (int kw = 0; kw < g.kW(); kw++) {
-                        int src = ((c * g.kH() + kh) * g.kW() + kw) * cols + n * l;
+                        int src = ((c * g.kH() + kh) * g.kW() + kw) * l;
                         int offW = kw * g.dilW() - g.padW(), ow0 = first(offW, g.strideW(), wo), ow1 = end(offW, g.strideW(), g.w(), wo, ow0);
+                        if (shifted) {
+                            shiftedAdd(col, src, dX, plane, g.h(), g.w(), kh * g.dilH() - g.padH(), offW);
+                            continue;
+                        }
                         for (int oh = 0; oh < ho; oh++) {
                             int ih = oh * g.strideH() - g.padH() + kh * g.dilH();
                             if (ih < 0 || ih >= g.h()) continue;
@@ -261,31 +278,61 @@ public final class Conv2dKernels {
     }
 
     /**
-     * Between the GEMM's [Cout, (n, l)] layout and NCHW's [n, Cout, l] for samples n0 .. n0 + nb:
-     * y[n0 + n, co, l] = out[co, (n, l)] + b[co] (no bias when b is null), or, when {@code gather},
-     * out[co, (n, l)] = y[n0 + n, co, l] and dB[co] += Σ_{n, l} of it (when dB is not null).
-     * One task owns whole rows co.
+     * The adjoint of {@link #shiftedPlane}: dX[plane + i + shift] += col[src + i] for every position i
+     * whose source lies in the image, shift = dy·w + dx. The entries of the dx columns that wrap around
+     * a row edge are set to −0.0 first: x + (−0.0) is x for every float x (±0 and NaN included), so the
+     * add then runs over the rows flat, as one loop the JIT vectorises, and gives the row-by-row loop's bits.
      */
-    private static void transpose(float[] out, float[] y, float[] b, float[] dB, int n0, int nb, Geometry g, boolean gather) {
+    private static void shiftedAdd(float[] col, int src, float[] dX, int plane, int h, int w, int dy, int dx) {
+        int shift = dy * w + dx, n = h * w;
+        int from = Math.max(0, -shift), to = Math.min(n, n - shift);
+        if (dx != 0)
+            for (int row = 0; row < h; row++) {
+                int base = src + row * w;
+                if (dx > 0) for (int j = Math.max(0, w - dx); j < w; j++) col[base + j] = -0f;
+                else for (int j = 0; j < Math.min(w, -dx); j++) col[base + j] = -0f;
+            }
+        for (int i = from, d = plane + from + shift; i < to; i++, d++) dX[d] += col[src + i];
+    }
+
+    /**
+     * dY's samples n0 .. n0 + nb in the weight gradient's GEMM layout: dy[co, (n, l)] = dY[n0 + n, co, l],
+     * and dB[co] += Σ_{n, l} of it (when dB is not null). One task owns whole rows co.
+     */
+    private static void gather(float[] dy, float[] dY, float[] dB, int n0, int nb, Geometry g) {
         int l = g.ho() * g.wo(), cols = nb * l, cout = g.cout();
         Parallel.forRange(cout, grain(cols), (lo, hi) -> {
-            for (int co = lo; co < hi; co++) {
-                float sum = 0f;
-                for (int n = 0; n < nb; n++) {
-                    int yo = ((n0 + n) * cout + co) * l, oo = co * cols + n * l;
-                    if (gather) {
-                        System.arraycopy(y, yo, out, oo, l);
-                        if (dB != null) for (int i = 0; i < l; i++) sum += out[oo + i];
-                    } else if (b == null) {
-                        System.arraycopy(out, oo, y, yo, l);
-                    } else {
-                        float bias = b[co];
-                        for (int i = 0; i < l; i++) y[yo + i] = out[oo + i] + bias;
-                    }
-                }
-                if (dB != null) dB[co] += sum;
-            }
+            for (int co = lo; co < hi; co++)
+                for (int n = 0; n < nb; n++) System.arraycopy(dY, ((n0 + n) * cout + co) * l, dy, co * cols + n * l, l);
+            if (dB != null) addRowSums(dy, cols, lo, hi, dB);
         });
+    }
+
+    /**
+     * dB[r] += Σ_j m[r·cols + j] for rows lo ≤ r < hi, each sum one float chain in j's order. Four rows
+     * go at once: their chains are independent, so the adds overlap instead of each waiting for the
+     * one before it.
+     */
+    private static void addRowSums(float[] m, int cols, int lo, int hi, float[] dB) {
+        int r = lo;
+        for (; r + 4 <= hi; r += 4) {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+            for (int j = 0, a = r * cols; j < cols; j++, a++) {
+                s0 += m[a];
+                s1 += m[a + cols];
+                s2 += m[a + 2 * cols];
+                s3 += m[a + 3 * cols];
+            }
+            dB[r] += s0;
+            dB[r + 1] += s1;
+            dB[r + 2] += s2;
+            dB[r + 3] += s3;
+        }
+        for (; r < hi; r++) {
+            float sum = 0f;
+            for (int j = 0, a = r * cols; j < cols; j++) sum += m[a + j];
+            dB[r] += sum;
+        }
     }
 
     /**
@@ -334,7 +381,7 @@ public final class Conv2dKernels {
                     + " floats, got an array of " + a.length);
     }
 
-    /** Per-thread chunk buffers, grown as needed: [0] the column matrix, [1] the GEMM's output or dY in its layout. */
+    /** Per-thread buffers, grown as needed: [0] the column matrix, [1] dY's chunk in the weight gradient's layout. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
 
     private static float[] grow(float[][] scratch, int i, int size) {

@@ -19,13 +19,16 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>How: C is cut into strips {@link #NR} columns wide. Each task packs a strip of op(B) into a
  * contiguous [K, NR] panel (zero-padded past N, so the micro-kernel never branches on width), then
  * sweeps it with MR×NR register tiles: MR rows of C live in MR·NR/VL vector accumulators while p runs
- * over K, each B vector loaded feeding MR fused multiply-adds. When C has at most VL columns (the
- * 10-class output layer) the strips are one vector wide instead, so the tiles do not spend 84% of
- * their multiply-adds on padding. The panel (K·NR floats, 200 KB for
+ * over K, each B vector loaded feeding MR fused multiply-adds. When the columns left after the full
+ * strips fit in one vector (all of a 10-class output layer, the last 4 of a 196-wide convolution
+ * output) they get a strip one vector wide instead, so the tiles do not spend most of their
+ * multiply-adds on padding. The panel (K·NR floats, 200 KB for
  * K = 784) stays in L2 while every row block of A passes over it. When there are fewer strips than
  * threads can share (the forward pass packs the batch: one strip), the threads split the rows of C
- * instead and pack the panel once, together. Each C element is computed by one task in a fixed
- * order, so results do not depend on the thread count.
+ * instead and pack the panel once, together. Called from inside a {@link Parallel} task (a
+ * convolution running its samples in parallel), it runs on the calling thread alone. Each C element
+ * is one fused multiply-add chain over p = 0 … K−1 from zero, computed by one task, so results do
+ * not depend on the thread count, the tile shapes or which operand is packed.
  *
  * <p>The SIMD kernel uses {@code jdk.incubator.vector}; {@code -Djgrad.simd=false} selects the
  * scalar twin ({@link Simd}), which packs the same panels and runs the same loops one float at a time.
@@ -57,7 +60,9 @@ public final class MatMul {
 
     /**
      * The wall-clock nanoseconds every {@link #mm} so far has taken, for what the GEMMs achieve on
-     * their own: 2·Δ{@link #multiplyAdds} / Δnanos between two points of a run.
+     * their own: 2·Δ{@link #multiplyAdds} / Δnanos between two points of a run. A call made inside a
+     * {@link Parallel} task, while the other threads run tasks of their own, counts its time divided
+     * by the number of threads: its share of the pool's wall clock.
      */
     public static long nanos() {
         return NANOS.sum();
@@ -77,12 +82,14 @@ public final class MatMul {
                    float[] c, int cOff, int m, int n, int k, boolean accumulate) {
         if (m == 0 || n == 0) return;
         MULTIPLY_ADDS.add((long) m * n * k);
+        boolean nested = Parallel.inTask();
         long t0 = System.nanoTime();
-        multiply(simd, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, accumulate);
-        NANOS.add(System.nanoTime() - t0);
+        multiply(simd, nested, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, accumulate);
+        long dt = System.nanoTime() - t0;
+        NANOS.add(nested ? dt / Parallel.threads() : dt);
     }
 
-    private static void multiply(boolean simd, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+    private static void multiply(boolean simd, boolean nested, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                                  float[] c, int cOff, int m, int n, int k, boolean accumulate) {
         if (k == 0) {
             if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
@@ -91,14 +98,14 @@ public final class MatMul {
         int rsA = transA ? 1 : k, csA = transA ? m : 1, rsB = transB ? 1 : n, csB = transB ? k : 1;
         // Packing op(B) costs K·N, and a gather when B is stored transposed. With few rows (M = batch) it
         // can be cheaper to compute Cᵀ = op(B)ᵀ·op(A)ᵀ, packing op(A) instead and writing C transposed.
-        // Both sides also pay for the multiply-adds on padding: a strip is NR (or, for n ≤ VL, VL) columns wide.
-        long direct = (long) k * n * (csB == 1 ? 1 : 4) + (long) m * n / 2 + padded(m, MR) * padded(n, width(n)) * k / VL;
-        long swapped = (long) k * m * (rsA == 1 ? 1 : 4) + 4L * m * n + padded(n, MR) * padded(m, width(m)) * k / VL;
+        // Both sides also pay for the multiply-adds on padding (see columns).
+        long direct = (long) k * n * (csB == 1 ? 1 : 4) + (long) m * n / 2 + padded(m, MR) * columns(n) * k / VL;
+        long swapped = (long) k * m * (rsA == 1 ? 1 : 4) + 4L * m * n + padded(n, MR) * columns(m) * k / VL;
         Operands o = swapped < direct
-                ? new Operands(simd, b, bOff, csB, rsB, a, aOff, csA, rsA, c, cOff, 1, n, n, m, k, width(m), accumulate)
-                : new Operands(simd, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, n, 1, m, n, k, width(n), accumulate);
-        int strips = (o.n + o.nr - 1) / o.nr, rowBlocks = (o.m + MR - 1) / MR, rows = o.m;
-        int threads = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
+                ? new Operands(simd, b, bOff, csB, rsB, a, aOff, csA, rsA, c, cOff, 1, n, n, m, k, fullStrips(m), accumulate)
+                : new Operands(simd, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, n, 1, m, n, k, fullStrips(n), accumulate);
+        int strips = o.strips(), rowBlocks = (o.m + MR - 1) / MR, rows = o.m;
+        int threads = nested || (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
         if (threads == 1) {
             for (int s = 0; s < strips; s++) o.strip(s, 0, rows);
         } else if (strips >= 2 * threads || strips >= rowBlocks) {
@@ -108,7 +115,7 @@ public final class MatMul {
             // them once together (each a range of p) into the caller's buffer, then share them. Both
             // phases are cut into several tasks per thread, claimed as threads come free: the two cores
             // here often run 30-50% apart in speed for a while, and equal halves made the faster wait.
-            int size = k * o.nr, tasks = Math.min(rowBlocks, TASKS_PER_THREAD * threads);
+            int size = k * NR, tasks = Math.min(rowBlocks, TASKS_PER_THREAD * threads);
             int per = (rowBlocks + tasks - 1) / tasks, perP = (k + tasks - 1) / tasks;
             float[][] scratch = SCRATCH.get();
             if (scratch[2].length < strips * size) scratch[2] = new float[strips * size];
@@ -124,9 +131,19 @@ public final class MatMul {
         }
     }
 
-    /** The strip width for n columns: one vector when that is enough (a 10-class output), else NR. */
-    private static int width(int n) {
-        return n <= VL ? VL : NR;
+    /**
+     * How many of n columns' strips are NR wide: all of them, unless the columns past the last full
+     * strip fit in one vector, which then get a strip one vector wide.
+     */
+    private static int fullStrips(int n) {
+        int full = n / NR, rest = n - full * NR;
+        return rest == 0 || rest <= VL ? full : full + 1;
+    }
+
+    /** The columns the strips of n columns cover, padding included: a tile's multiply-adds per row and p. */
+    private static long columns(int n) {
+        int full = fullStrips(n);
+        return (long) full * NR + (n > full * NR ? VL : 0);
     }
 
     private static long padded(int n, int multiple) {
@@ -144,34 +161,44 @@ public final class MatMul {
 
     /**
      * One multiply's operands: A(i,p) = a[aOff + i·rsA + p·csA], B(p,j) = b[bOff + p·rsB + j·csB],
-     * C(i,j) = c[cOff + i·rsC + j·csC], with i < m, j < n, p < k; strips of C are {@code nr} (NR or VL) columns wide.
+     * C(i,j) = c[cOff + i·rsC + j·csC], with i < m, j < n, p < k. C's columns are cut into {@code full}
+     * strips NR wide, then, when columns are left, one strip VL wide.
      */
     private record Operands(boolean simd, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int rsB, int csB,
-                            float[] c, int cOff, int rsC, int csC, int m, int n, int k, int nr, boolean accumulate) {
+                            float[] c, int cOff, int rsC, int csC, int m, int n, int k, int full, boolean accumulate) {
+
+        int strips() {
+            return n > full * NR ? full + 1 : full;
+        }
+
+        /** Strip s's width in the panel: NR, or VL for the narrow last strip. */
+        int width(int s) {
+            return s < full ? NR : VL;
+        }
 
         /** Packs strip {@code s} of op(B) and computes rows [i0, i1) of C's columns in it. */
         void strip(int s, int i0, int i1) {
             float[][] scratch = SCRATCH.get();
-            if (scratch[0].length < k * nr) scratch[0] = new float[k * nr];
+            if (scratch[0].length < k * NR) scratch[0] = new float[k * NR];
             pack(scratch[0], 0, s, 0, k);
             sweep(scratch[0], 0, s, i0, i1);
         }
 
         /** Rows [i0, i1) of C's columns in strip {@code s}, from its packed panel at panel[off]. */
         void sweep(float[] panel, int off, int s, int i0, int i1) {
-            int j0 = s * nr, w = Math.min(nr, n - j0);
+            int nr = width(s), j0 = s * NR, w = Math.min(nr, n - j0);
             float[] tile = SCRATCH.get()[1];
             if (simd && nr == NR) simdStrip(panel, off, tile, j0, w, i0, i1);
             else if (simd) simdNarrowStrip(panel, off, tile, j0, w, i0, i1);
-            else scalarStrip(panel, off, tile, j0, w, i0, i1);
+            else scalarStrip(panel, off, tile, nr, j0, w, i0, i1);
         }
 
         /**
-         * Rows p0 ≤ p < p1 of strip {@code s}'s panel: panel[off + p·nr + jj] = B(p, j0 + jj) for jj < w,
-         * and 0 for w ≤ jj < nr.
+         * Rows p0 ≤ p < p1 of strip {@code s}'s panel (nr = {@link #width} floats a row):
+         * panel[off + p·nr + jj] = B(p, j0 + jj) for jj < w, and 0 for w ≤ jj < nr.
          */
         void pack(float[] panel, int off, int s, int p0, int p1) {
-            int j0 = s * nr, w = Math.min(nr, n - j0);
+            int nr = width(s), j0 = s * NR, w = Math.min(nr, n - j0);
             if (csB == 1) {
                 for (int p = p0; p < p1; p++) {
                     int dst = off + p * nr;
@@ -195,7 +222,7 @@ public final class MatMul {
         }
 
         /** The scalar twin: the same panel and tiles, one float at a time. */
-        private void scalarStrip(float[] panel, int off, float[] acc, int j0, int w, int i0, int i1) {
+        private void scalarStrip(float[] panel, int off, float[] acc, int nr, int j0, int w, int i0, int i1) {
             for (int i = i0; i < i1; i++) {
                 java.util.Arrays.fill(acc, 0, nr, 0f);
                 int ai = aOff + i * rsA;
@@ -204,7 +231,7 @@ public final class MatMul {
                     int pp = off + p * nr;
                     for (int jj = 0; jj < nr; jj++) acc[jj] = Math.fma(av, panel[pp + jj], acc[jj]); // as the SIMD kernel rounds
                 }
-                flush(acc, 1, cOff + i * rsC + j0 * csC, w);
+                flush(acc, nr, 1, cOff + i * rsC + j0 * csC, w);
             }
         }
 
@@ -235,7 +262,7 @@ public final class MatMul {
                 c10.intoArray(tile, NR); c11.intoArray(tile, NR + VL); c12.intoArray(tile, NR + 2 * VL); c13.intoArray(tile, NR + 3 * VL);
                 c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + VL); c22.intoArray(tile, 2 * NR + 2 * VL); c23.intoArray(tile, 2 * NR + 3 * VL);
                 c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + VL); c32.intoArray(tile, 3 * NR + 2 * VL); c33.intoArray(tile, 3 * NR + 3 * VL);
-                flush(tile, MR, cOff + i * rsC + j0 * csC, w);
+                flush(tile, NR, MR, cOff + i * rsC + j0 * csC, w);
             }
             for (; i < i1; i++) {
                 int ai = aOff + i * rsA;
@@ -248,7 +275,7 @@ public final class MatMul {
                     c3 = x.fma(FloatVector.fromArray(S, panel, pp + 3 * VL), c3);
                 }
                 c0.intoArray(tile, 0); c1.intoArray(tile, VL); c2.intoArray(tile, 2 * VL); c3.intoArray(tile, 3 * VL);
-                flush(tile, 1, cOff + i * rsC + j0 * csC, w);
+                flush(tile, NR, 1, cOff + i * rsC + j0 * csC, w);
             }
         }
 
@@ -267,7 +294,7 @@ public final class MatMul {
                     c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
                 }
                 c0.intoArray(tile, 0); c1.intoArray(tile, VL); c2.intoArray(tile, 2 * VL); c3.intoArray(tile, 3 * VL);
-                flush(tile, MR, cOff + i * rsC + j0 * csC, w);
+                flush(tile, VL, MR, cOff + i * rsC + j0 * csC, w);
             }
             for (; i < i1; i++) {
                 int ai = aOff + i * rsA;
@@ -275,7 +302,7 @@ public final class MatMul {
                 for (int p = 0, pp = off; p < k; p++, pp += VL)
                     c0 = FloatVector.broadcast(S, a[ai + p * csA]).fma(FloatVector.fromArray(S, panel, pp), c0);
                 c0.intoArray(tile, 0);
-                flush(tile, 1, cOff + i * rsC + j0 * csC, w);
+                flush(tile, VL, 1, cOff + i * rsC + j0 * csC, w);
             }
         }
 
@@ -285,7 +312,7 @@ public final class MatMul {
          * than as arguments: a method taking {@code FloatVector} parameters that C2 does not inline
          * falls back to the Vector API's slow Java implementation.
          */
-        private void flush(float[] tile, int rows, int off, int w) {
+        private void flush(float[] tile, int nr, int rows, int off, int w) {
             for (int r = 0; r < rows; r++, off += rsC) {
                 int t = r * nr;
                 if (w == nr && csC == 1) {

@@ -72,6 +72,16 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Whether the calling thread is running one of {@link #run}'s tasks (as a worker, or as the
+     * caller taking part). Work it splits there runs on this thread alone, so kernels called from a
+     * task can skip their splitting.
+     */
+    public static boolean inTask() {
+        Pool p = pool;
+        return Thread.currentThread() instanceof Worker || p != null && p.lock.isHeldByCurrentThread();
+    }
+
     /** A body over a half-open index range. */
     @FunctionalInterface
     public interface Range {
