@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the row-major matrix whose columns are the channels: statistics per column, the normalise and
  * affine passes, and the input gradient, vectorised across the columns. For {@code [N, C, L]} with
  * L > 1 (BatchNorm1d on sequences, BatchNorm2d with L = H·W) the {@code plane…} kernels work per
- * channel over its N planes of L contiguous values, vectorised along the planes and split across
- * the threads by channel.
+ * channel over its N planes of L contiguous values, vectorised along the planes; the sums are split
+ * across the threads by channel, the element-wise passes by runs of planes in memory order.
  * {@code Normalization.batchNorm} (in {@code jgrad.autograd}) composes them:
  * <pre>
  *   forward:  μ, σ² per column ({@link #statistics}, {@link #planeStatistics});
@@ -166,63 +166,72 @@ public final class BatchNormKernels {
     private static double laneSums(float[] x, float[] y, float shift, int n, int c, int l, int ch) {
         int body = l - l % LANES;
         double[] lanes = new double[LANES];
+        addLanes(x, y, shift, ch * l, c * l, n, body, lanes);
         double tail = 0;
-        for (int i = 0; i < n; i++) {
-            int off = (i * c + ch) * l;
-            addLanes(x, y, shift, off, off + body, lanes);
-            for (int k = off + body; k < off + l; k++) tail += y == null ? x[k] : (x[k] - shift) * (y[k] - shift);
-        }
+        for (int i = 0; i < n; i++)
+            for (int k = (i * c + ch) * l + body, e = (i * c + ch + 1) * l; k < e; k++)
+                tail += y == null ? x[k] : (x[k] - shift) * (y[k] - shift);
         double s = 0;
         for (double v : lanes) s += v;
         return s + tail;
     }
 
-    /** lanes[(k - from) mod LANES] += t(k) for k in [from, to), to - from a multiple of LANES; t as in {@link #laneSums}. */
-    private static void addLanes(float[] x, float[] y, float shift, int from, int to, double[] lanes) {
-        if (Simd.ENABLED && DL == 8) addLanes8(x, y, shift, from, to, lanes);
-        else if (Simd.ENABLED && DL == 4) addLanes4(x, y, shift, from, to, lanes);
+    /**
+     * lanes[k mod LANES] += t(first + i·stride + k) for the planes i = 0 .. n - 1 in order and k in
+     * [0, body), body a multiple of LANES; t as in {@link #laneSums}. The loop over the planes is in
+     * here, not in the caller, so that the vector accumulators stay in registers for the whole
+     * channel instead of being loaded from and stored to {@code lanes} around every plane.
+     */
+    private static void addLanes(float[] x, float[] y, float shift, int first, int stride, int n, int body, double[] lanes) {
+        if (Simd.ENABLED && DL == 8) addLanes8(x, y, shift, first, stride, n, body, lanes);
+        else if (Simd.ENABLED && DL == 4) addLanes4(x, y, shift, first, stride, n, body, lanes);
         else
-            for (int k = from; k < to; k++) lanes[(k - from) % LANES] += y == null ? x[k] : (x[k] - shift) * (y[k] - shift);
+            for (int i = 0, off = first; i < n; i++, off += stride)
+                for (int k = 0; k < body; k++) lanes[k % LANES] += y == null ? x[off + k] : (x[off + k] - shift) * (y[off + k] - shift);
     }
 
     // One method per vector width, each with its loops written out (and y == null tested outside
-    // them), so that C2 inlines everything and keeps the accumulators in registers.
-    private static void addLanes8(float[] x, float[] y, float shift, int from, int to, double[] lanes) {
-        DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 8);
+    // them), so that C2 inlines everything and keeps the accumulators in registers. They start
+    // from zero, as lanes does.
+    private static void addLanes8(float[] x, float[] y, float shift, int first, int stride, int n, int body, double[] lanes) {
+        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
         if (y == null)
-            for (int k = from; k < to; k += LANES) {
-                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k)));
-                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 8)));
-            }
+            for (int i = 0, off = first; i < n; i++, off += stride)
+                for (int k = off, e = off + body; k < e; k += LANES) {
+                    a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k)));
+                    a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 8)));
+                }
         else {
             FloatVector s = FloatVector.broadcast(HALF, shift);
-            for (int k = from; k < to; k += LANES) {
-                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k).sub(s).mul(FloatVector.fromArray(HALF, y, k).sub(s))));
-                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 8).sub(s).mul(FloatVector.fromArray(HALF, y, k + 8).sub(s))));
-            }
+            for (int i = 0, off = first; i < n; i++, off += stride)
+                for (int k = off, e = off + body; k < e; k += LANES) {
+                    a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k).sub(s).mul(FloatVector.fromArray(HALF, y, k).sub(s))));
+                    a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 8).sub(s).mul(FloatVector.fromArray(HALF, y, k + 8).sub(s))));
+                }
         }
         a0.intoArray(lanes, 0);
         a1.intoArray(lanes, 8);
     }
 
-    private static void addLanes4(float[] x, float[] y, float shift, int from, int to, double[] lanes) {
-        DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 4),
-                a2 = DoubleVector.fromArray(D, lanes, 8), a3 = DoubleVector.fromArray(D, lanes, 12);
+    private static void addLanes4(float[] x, float[] y, float shift, int first, int stride, int n, int body, double[] lanes) {
+        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), a2 = DoubleVector.zero(D), a3 = DoubleVector.zero(D);
         if (y == null)
-            for (int k = from; k < to; k += LANES) {
-                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k)));
-                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 4)));
-                a2 = a2.add(widen(FloatVector.fromArray(HALF, x, k + 8)));
-                a3 = a3.add(widen(FloatVector.fromArray(HALF, x, k + 12)));
-            }
+            for (int i = 0, off = first; i < n; i++, off += stride)
+                for (int k = off, e = off + body; k < e; k += LANES) {
+                    a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k)));
+                    a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 4)));
+                    a2 = a2.add(widen(FloatVector.fromArray(HALF, x, k + 8)));
+                    a3 = a3.add(widen(FloatVector.fromArray(HALF, x, k + 12)));
+                }
         else {
             FloatVector s = FloatVector.broadcast(HALF, shift);
-            for (int k = from; k < to; k += LANES) {
-                a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k).sub(s).mul(FloatVector.fromArray(HALF, y, k).sub(s))));
-                a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 4).sub(s).mul(FloatVector.fromArray(HALF, y, k + 4).sub(s))));
-                a2 = a2.add(widen(FloatVector.fromArray(HALF, x, k + 8).sub(s).mul(FloatVector.fromArray(HALF, y, k + 8).sub(s))));
-                a3 = a3.add(widen(FloatVector.fromArray(HALF, x, k + 12).sub(s).mul(FloatVector.fromArray(HALF, y, k + 12).sub(s))));
-            }
+            for (int i = 0, off = first; i < n; i++, off += stride)
+                for (int k = off, e = off + body; k < e; k += LANES) {
+                    a0 = a0.add(widen(FloatVector.fromArray(HALF, x, k).sub(s).mul(FloatVector.fromArray(HALF, y, k).sub(s))));
+                    a1 = a1.add(widen(FloatVector.fromArray(HALF, x, k + 4).sub(s).mul(FloatVector.fromArray(HALF, y, k + 4).sub(s))));
+                    a2 = a2.add(widen(FloatVector.fromArray(HALF, x, k + 8).sub(s).mul(FloatVector.fromArray(HALF, y, k + 8).sub(s))));
+                    a3 = a3.add(widen(FloatVector.fromArray(HALF, x, k + 12).sub(s).mul(FloatVector.fromArray(HALF, y, k + 12).sub(s))));
+                }
         }
         a0.intoArray(lanes, 0);
         a1.intoArray(lanes, 4);
@@ -233,26 +242,47 @@ public final class BatchNormKernels {
     /**
      * Per channel of an [N, C, L] input: {@code xhat = (x - mean[c])·invStd[c]} and
      * {@code y = act(xhat·gamma[c] + beta[c])}, as {@link #shiftScale} and {@link #scaleShiftActivation} per plane.
+     * Each value is computed on its own, so the threads take contiguous runs of planes in memory
+     * order (see {@link #planes}).
      */
     public static void planeNormalize(float[] x, float[] mean, float[] invStd, float[] gamma, float[] beta, float slope,
                                       int n, int c, int l, float[] xhat, float[] y) {
-        Parallel.run(c, ch -> {
+        planes(n, c, l, (p, ch) -> {
             float m = mean[ch], is = invStd[ch], g = gamma[ch], b = beta[ch];
-            FloatVector mv = FloatVector.broadcast(S, m), iv = FloatVector.broadcast(S, is), gv = FloatVector.broadcast(S, g),
-                    bv = FloatVector.broadcast(S, b);
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * l, k = 0;
-                for (int e = Simd.loopBound(l); k < e; k += VL) {
+            int off = p * l, k = 0;
+            if (Simd.ENABLED) {
+                FloatVector mv = FloatVector.broadcast(S, m), iv = FloatVector.broadcast(S, is), gv = FloatVector.broadcast(S, g),
+                        bv = FloatVector.broadcast(S, b);
+                for (int e = S.loopBound(l); k < e; k += VL) {
                     FloatVector h = FloatVector.fromArray(S, x, off + k).sub(mv).mul(iv);
                     h.intoArray(xhat, off + k);
                     Elementwise.activate(h.fma(gv, bv), slope).intoArray(y, off + k);
                 }
-                for (; k < l; k++) {
-                    float h = (x[off + k] - m) * is;
-                    xhat[off + k] = h;
-                    y[off + k] = Elementwise.activate(Math.fma(h, g, b), slope);
-                }
             }
+            for (; k < l; k++) {
+                float h = (x[off + k] - m) * is;
+                xhat[off + k] = h;
+                y[off + k] = Elementwise.activate(Math.fma(h, g, b), slope);
+            }
+        });
+    }
+
+    /** A body over one (n, c) plane of an [N, C, L] tensor: p = n·C + c, its values at [p·L, (p + 1)·L). */
+    @FunctionalInterface
+    private interface Plane {
+        void run(int p, int channel);
+    }
+
+    /**
+     * Runs {@code body} on every plane of an [N, C, L] tensor, in memory order, split across the
+     * threads in contiguous runs of planes, for the element-wise passes: they read and write whole
+     * arrays of N·C·L floats, more than the caches hold, so they run at the memory's speed, and a
+     * thread streaming through one contiguous run keeps the hardware prefetchers ahead of it, where
+     * a channel's N planes (L floats each, C·L apart) each start a new stream.
+     */
+    private static void planes(int n, int c, int l, Plane body) {
+        Parallel.forRange(n * c, Conv2dKernels.grain(l), (lo, hi) -> {
+            for (int p = lo; p < hi; p++) body.run(p, p % c);
         });
     }
 
@@ -262,15 +292,13 @@ public final class BatchNormKernels {
             // both sums in one pass over dY, each in the order laneSums adds
             int body = l - l % LANES;
             double[] lanes = new double[2 * LANES];
+            addLanesTwice(dY, xhat, ch * l, c * l, n, body, lanes);
             double tail = 0, tailXhat = 0;
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * l;
-                addLanesTwice(dY, xhat, off, off + body, lanes);
-                for (int k = off + body; k < off + l; k++) {
+            for (int i = 0; i < n; i++)
+                for (int k = (i * c + ch) * l + body, e = (i * c + ch + 1) * l; k < e; k++) {
                     tail += dY[k];
                     tailXhat += dY[k] * xhat[k];
                 }
-            }
             double s = 0, sx = 0;
             for (int j = 0; j < LANES; j++) {
                 s += lanes[j];
@@ -281,39 +309,41 @@ public final class BatchNormKernels {
         });
     }
 
-    /** lanes[(k - from) mod LANES] += dY[k] and lanes[LANES + (k - from) mod LANES] += dY[k]·xhat[k] (a float product), as {@link #addLanes}. */
-    private static void addLanesTwice(float[] dY, float[] xhat, int from, int to, double[] lanes) {
+    /**
+     * lanes[k mod LANES] += dY[o + k] and lanes[LANES + k mod LANES] += dY[o + k]·xhat[o + k] (a float
+     * product), o = first + i·stride, plane after plane, as {@link #addLanes}.
+     */
+    private static void addLanesTwice(float[] dY, float[] xhat, int first, int stride, int n, int body, double[] lanes) {
         if (Simd.ENABLED && DL == 8) {
-            DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 8),
-                    b0 = DoubleVector.fromArray(D, lanes, 16), b1 = DoubleVector.fromArray(D, lanes, 24);
-            for (int k = from; k < to; k += LANES) {
-                FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 8);
-                a0 = a0.add(widen(d0));
-                a1 = a1.add(widen(d1));
-                b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
-                b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
-            }
+            DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), b0 = DoubleVector.zero(D), b1 = DoubleVector.zero(D);
+            for (int i = 0, off = first; i < n; i++, off += stride)
+                for (int k = off, e = off + body; k < e; k += LANES) {
+                    FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 8);
+                    a0 = a0.add(widen(d0));
+                    a1 = a1.add(widen(d1));
+                    b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
+                    b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
+                }
             a0.intoArray(lanes, 0);
             a1.intoArray(lanes, 8);
             b0.intoArray(lanes, 16);
             b1.intoArray(lanes, 24);
         } else if (Simd.ENABLED && DL == 4) {
-            DoubleVector a0 = DoubleVector.fromArray(D, lanes, 0), a1 = DoubleVector.fromArray(D, lanes, 4),
-                    a2 = DoubleVector.fromArray(D, lanes, 8), a3 = DoubleVector.fromArray(D, lanes, 12),
-                    b0 = DoubleVector.fromArray(D, lanes, 16), b1 = DoubleVector.fromArray(D, lanes, 20),
-                    b2 = DoubleVector.fromArray(D, lanes, 24), b3 = DoubleVector.fromArray(D, lanes, 28);
-            for (int k = from; k < to; k += LANES) {
-                FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 4),
-                        d2 = FloatVector.fromArray(HALF, dY, k + 8), d3 = FloatVector.fromArray(HALF, dY, k + 12);
-                a0 = a0.add(widen(d0));
-                a1 = a1.add(widen(d1));
-                a2 = a2.add(widen(d2));
-                a3 = a3.add(widen(d3));
-                b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
-                b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 4))));
-                b2 = b2.add(widen(d2.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
-                b3 = b3.add(widen(d3.mul(FloatVector.fromArray(HALF, xhat, k + 12))));
-            }
+            DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), a2 = DoubleVector.zero(D), a3 = DoubleVector.zero(D),
+                    b0 = DoubleVector.zero(D), b1 = DoubleVector.zero(D), b2 = DoubleVector.zero(D), b3 = DoubleVector.zero(D);
+            for (int i = 0, off = first; i < n; i++, off += stride)
+                for (int k = off, e = off + body; k < e; k += LANES) {
+                    FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 4),
+                            d2 = FloatVector.fromArray(HALF, dY, k + 8), d3 = FloatVector.fromArray(HALF, dY, k + 12);
+                    a0 = a0.add(widen(d0));
+                    a1 = a1.add(widen(d1));
+                    a2 = a2.add(widen(d2));
+                    a3 = a3.add(widen(d3));
+                    b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
+                    b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 4))));
+                    b2 = b2.add(widen(d2.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
+                    b3 = b3.add(widen(d3.mul(FloatVector.fromArray(HALF, xhat, k + 12))));
+                }
             a0.intoArray(lanes, 0);
             a1.intoArray(lanes, 4);
             a2.intoArray(lanes, 8);
@@ -323,28 +353,29 @@ public final class BatchNormKernels {
             b2.intoArray(lanes, 24);
             b3.intoArray(lanes, 28);
         } else
-            for (int k = from; k < to; k++) {
-                lanes[(k - from) % LANES] += dY[k];
-                lanes[LANES + (k - from) % LANES] += dY[k] * xhat[k];
-            }
+            for (int i = 0, off = first; i < n; i++, off += stride)
+                for (int k = 0; k < body; k++) {
+                    lanes[k % LANES] += dY[off + k];
+                    lanes[LANES + k % LANES] += dY[off + k] * xhat[off + k];
+                }
     }
 
-    /** {@link #batchNormBackward} for an [N, C, L] input: {@code dX (+)= g[c]·(dY - a[c] - xhat·b[c])} per plane. */
+    /** {@link #batchNormBackward} for an [N, C, L] input: {@code dX (+)= g[c]·(dY - a[c] - xhat·b[c])} per plane, in memory order ({@link #planes}). */
     public static void planeBackward(float[] dY, float[] xhat, float[] g, float[] a, float[] b, int n, int c, int l,
                                      float[] dX, boolean accumulate) {
-        Parallel.run(c, ch -> {
+        planes(n, c, l, (p, ch) -> {
             float gc = g[ch], ac = a[ch], bc = b[ch];
-            FloatVector gv = FloatVector.broadcast(S, gc), av = FloatVector.broadcast(S, ac), bv = FloatVector.broadcast(S, bc);
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * l, k = 0;
-                for (int e = Simd.loopBound(l); k < e; k += VL) {
+            int off = p * l, k = 0;
+            if (Simd.ENABLED) {
+                FloatVector gv = FloatVector.broadcast(S, gc), av = FloatVector.broadcast(S, ac), bv = FloatVector.broadcast(S, bc);
+                for (int e = S.loopBound(l); k < e; k += VL) {
                     FloatVector t = FloatVector.fromArray(S, dY, off + k).sub(av).sub(FloatVector.fromArray(S, xhat, off + k).mul(bv));
                     (accumulate ? t.fma(gv, FloatVector.fromArray(S, dX, off + k)) : t.mul(gv)).intoArray(dX, off + k);
                 }
-                for (; k < l; k++) {
-                    float t = dY[off + k] - ac - xhat[off + k] * bc;
-                    dX[off + k] = accumulate ? Math.fma(t, gc, dX[off + k]) : t * gc;
-                }
+            }
+            for (; k < l; k++) {
+                float t = dY[off + k] - ac - xhat[off + k] * bc;
+                dX[off + k] = accumulate ? Math.fma(t, gc, dX[off + k]) : t * gc;
             }
         });
     }

@@ -146,7 +146,7 @@ public final class PoolKernels {
             for (int p = lo; p < hi; p++) {
                 int plane = p * hw;
                 if (vector) {
-                    for (int oh = 0; oh < ho; oh++) maxPool2x2Row(x, plane, 2 * oh * w, w, wo, y, indices, p * l + oh * wo);
+                    maxPool2x2Plane(x, plane, w, ho, wo, y, indices, p * l);
                     continue;
                 }
                 for (int oh = 0, o = p * l; oh < ho; oh++)
@@ -189,47 +189,51 @@ public final class PoolKernels {
     private static final VectorSpecies<Float> S = Simd.S;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED.withShape(S.vectorShape());
     private static final int VL = S.length();
-    /** Lane indices into two concatenated vectors: the even positions, and the odd ones. */
-    private static final FloatVector EVEN = evenOdd(0), ODD = evenOdd(1);
-
-    private static FloatVector evenOdd(int first) {
-        float[] idx = new float[VL];
-        for (int j = 0; j < VL; j++) idx[j] = 2 * j + first;
-        return FloatVector.fromArray(S, idx, 0);
-    }
 
     /**
-     * One output row of a 2×2, stride-2 max pooling, VL outputs at a time: the two input rows are
-     * split into their even and odd columns (a two-vector lane selection), and the four taps
-     * compared in the scalar loop's order, lane by lane (x > max or x is NaN replaces), so the
-     * values and indices are the scalar twin's. Masks cover the row's last, partial vector.
-     * {@code in} is the top input row's offset in its plane, {@code out} the output row's in y.
+     * One (n, c) plane of a 2×2, stride-2 max pooling, VL outputs of a row at a time: the row's two
+     * input rows are split into their even and odd columns (a two-vector lane selection), and the
+     * four taps compared in the scalar loop's order, lane by lane (x > max or x is NaN replaces),
+     * so the values and indices are the scalar twin's. {@code plane} is the plane's offset in x,
+     * {@code out} in y and indices.
+     *
+     * <p>Written so that C2 keeps the loop free of work that is not the pooling's: the selection
+     * indices are made here from the lane numbers, so their conversion to permutation indices
+     * (selectFrom's float lanes to ints, with its range fix-ups) is done once per plane, outside
+     * the loop; and each vector's masks come from one bit pattern ({@code VectorMask.fromLong}, a
+     * move to a mask register) rather than {@code indexInRange}, whose four-way branch and merged
+     * masks cost more per row than the comparisons. Masks cover a row's last, partial vector,
+     * which is all of a row of the cnn's 14 or 7 outputs.
      */
-    private static void maxPool2x2Row(float[] x, int plane, int in, int w, int wo, float[] y, int[] indices, int out) {
-        for (int ow = 0; ow < wo; ow += VL) {
-            int n = Math.min(VL, wo - ow), at = in + 2 * ow, i = plane + at;
-            VectorMask<Float> lo = S.indexInRange(0, 2 * n), hi = S.indexInRange(VL, 2 * n);
-            FloatVector t0 = FloatVector.fromArray(S, x, i, lo), t1 = FloatVector.fromArray(S, x, i + VL, hi);
-            FloatVector b0 = FloatVector.fromArray(S, x, i + w, lo), b1 = FloatVector.fromArray(S, x, i + w + VL, hi);
-            IntVector first = IntVector.zero(I).addIndex(2).add(at);
-            FloatVector max = EVEN.selectFrom(t0, t1);
-            IntVector arg = first;
-            FloatVector v = ODD.selectFrom(t0, t1);
-            VectorMask<Float> take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
-            max = max.blend(v, take);
-            arg = arg.blend(first.add(1), take.cast(I));
-            v = EVEN.selectFrom(b0, b1);
-            take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
-            max = max.blend(v, take);
-            arg = arg.blend(first.add(w), take.cast(I));
-            v = ODD.selectFrom(b0, b1);
-            take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
-            max = max.blend(v, take);
-            arg = arg.blend(first.add(w + 1), take.cast(I));
-            VectorMask<Float> keep = S.indexInRange(0, n);
-            max.intoArray(y, out + ow, keep);
-            arg.intoArray(indices, out + ow, keep.cast(I));
-        }
+    private static void maxPool2x2Plane(float[] x, int plane, int w, int ho, int wo, float[] y, int[] indices, int out) {
+        FloatVector even = FloatVector.zero(S).addIndex(2), odd = even.add(1f);
+        IntVector twice = IntVector.zero(I).addIndex(2);
+        for (int oh = 0, o = out; oh < ho; oh++, o += wo)
+            for (int ow = 0; ow < wo; ow += VL) {
+                int n = Math.min(VL, wo - ow), at = 2 * oh * w + 2 * ow, i = plane + at;
+                // lanes [0, 2n) of the two vectors of each input row, [0, n) of the output
+                long in = n == VL ? -1L : (1L << 2 * n) - 1, kept = n == VL ? -1L : (1L << n) - 1;
+                VectorMask<Float> lo = VectorMask.fromLong(S, in), hi = VectorMask.fromLong(S, in >>> VL);
+                FloatVector t0 = FloatVector.fromArray(S, x, i, lo), t1 = FloatVector.fromArray(S, x, i + VL, hi);
+                FloatVector b0 = FloatVector.fromArray(S, x, i + w, lo), b1 = FloatVector.fromArray(S, x, i + w + VL, hi);
+                IntVector first = twice.add(at);
+                FloatVector max = even.selectFrom(t0, t1);
+                IntVector arg = first;
+                FloatVector v = odd.selectFrom(t0, t1);
+                VectorMask<Float> take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+                max = max.blend(v, take);
+                arg = arg.blend(first.add(1), take.cast(I));
+                v = even.selectFrom(b0, b1);
+                take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+                max = max.blend(v, take);
+                arg = arg.blend(first.add(w), take.cast(I));
+                v = odd.selectFrom(b0, b1);
+                take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+                max = max.blend(v, take);
+                arg = arg.blend(first.add(w + 1), take.cast(I));
+                max.intoArray(y, o + ow, VectorMask.fromLong(S, kept));
+                arg.intoArray(indices, o + ow, VectorMask.fromLong(I, kept));
+            }
     }
 
     /**

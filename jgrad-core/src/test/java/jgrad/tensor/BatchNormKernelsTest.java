@@ -154,4 +154,64 @@ class BatchNormKernelsTest {
                         }
                 }
     }
+
+    /** planeNormalize and planeBackward against their per-element definitions, on every small [N, C, L]. */
+    @Test
+    void planeNormaliseAndInputGradient() {
+        Rng rng = new Rng(8);
+        for (int n = 0; n <= 3; n++)
+            for (int c = 1; c <= 3; c++)
+                for (int l = 0; l <= 2 * Simd.VL + 3; l++)
+                    for (float slope : new float[]{0f, 0.2f}) checkPlanes(rng, n, c, l, slope);
+    }
+
+    /**
+     * A [64, 32, 28·28] batch, the cnn's first batch norm, which the plane kernels split across the
+     * threads: the same bits for 1, 2 and 3 threads, and equal to the definitions.
+     */
+    @Test
+    void largePlanesDoNotDependOnTheThreadCount() {
+        int before = Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                checkPlanes(new Rng(9), 64, 32, 28 * 28, 0f);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static void checkPlanes(Rng rng, int n, int c, int l, float slope) {
+        int size = n * c * l;
+        float[] x = random(rng, size), dY = random(rng, size), mean = random(rng, c), invStd = random(rng, c);
+        float[] gamma = random(rng, c), beta = random(rng, c), xhat = new float[size], y = new float[size];
+        float[] dX = random(rng, size), dX0 = dX.clone(), assigned = random(rng, size);
+        BatchNormKernels.planeNormalize(x, mean, invStd, gamma, beta, slope, n, c, l, xhat, y);
+        BatchNormKernels.planeBackward(dY, xhat, gamma, mean, beta, n, c, l, dX, true);
+        BatchNormKernels.planeBackward(dY, xhat, gamma, mean, beta, n, c, l, assigned, false);   // overwrites
+        double[] sumDy = new double[c], sumDyXhat = new double[c], sq = new double[c];
+        float[] means = new float[c];
+        BatchNormKernels.planeSums(dY, xhat, n, c, l, sumDy, sumDyXhat);
+        if (size > 0) BatchNormKernels.planeStatistics(x, n, c, l, means, sq);
+        for (int ch = 0; ch < c; ch++) {
+            String at = "n " + n + " c " + c + " l " + l + " channel " + ch;
+            assertEquals(planeSum(dY, null, 0f, n, c, l, ch), sumDy[ch], 0.0, at);
+            assertEquals(planeSum(dY, xhat, 0f, n, c, l, ch), sumDyXhat[ch], 0.0, at);
+            if (size > 0) {
+                float m = (float) (planeSum(x, null, 0f, n, c, l, ch) / ((double) n * l));
+                assertEquals(m, means[ch], 0f, at);
+                assertEquals(planeSum(x, x, m, n, c, l, ch), sq[ch], 0.0, at);
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            int ch = i / l % c;
+            String at = "slope " + slope + " n " + n + " c " + c + " l " + l + " at " + i;
+            float h = (x[i] - mean[ch]) * invStd[ch];
+            assertEquals(h, xhat[i], 0f, at);
+            assertEquals(Elementwise.activate(Math.fma(h, gamma[ch], beta[ch]), slope), y[i], 0f, at);
+            assertEquals(Math.fma(dY[i] - mean[ch] - h * beta[ch], gamma[ch], dX0[i]), dX[i], 0f, at);
+            assertEquals((dY[i] - mean[ch] - h * beta[ch]) * gamma[ch], assigned[i], 0f, at);
+        }
+    }
 }
