@@ -132,8 +132,9 @@ public final class BatchNormKernels {
             for (; c < e; c += VL) {
                 FloatVector t = FloatVector.fromArray(S, dY, off + c).sub(FloatVector.fromArray(S, a, c))
                         .sub(FloatVector.fromArray(S, xhat, off + c).mul(FloatVector.fromArray(S, b, c)));
-                (accumulate ? t.fma(FloatVector.fromArray(S, g, c), FloatVector.fromArray(S, dX, off + c)) : t.mul(FloatVector.fromArray(S, g, c)))
-                        .intoArray(dX, off + c);
+                // two stores, not one of a chosen vector: a vector merged from two branches is boxed on the heap
+                if (accumulate) t.fma(FloatVector.fromArray(S, g, c), FloatVector.fromArray(S, dX, off + c)).intoArray(dX, off + c);
+                else t.mul(FloatVector.fromArray(S, g, c)).intoArray(dX, off + c);
             }
             for (; c < cols; c++) {
                 float t = dY[off + c] - a[c] - xhat[off + c] * b[c];
@@ -370,7 +371,9 @@ public final class BatchNormKernels {
                 FloatVector gv = FloatVector.broadcast(S, gc), av = FloatVector.broadcast(S, ac), bv = FloatVector.broadcast(S, bc);
                 for (int e = S.loopBound(l); k < e; k += VL) {
                     FloatVector t = FloatVector.fromArray(S, dY, off + k).sub(av).sub(FloatVector.fromArray(S, xhat, off + k).mul(bv));
-                    (accumulate ? t.fma(gv, FloatVector.fromArray(S, dX, off + k)) : t.mul(gv)).intoArray(dX, off + k);
+                    // two stores, not one of a chosen vector: a vector merged from two branches is boxed on the heap
+                    if (accumulate) t.fma(gv, FloatVector.fromArray(S, dX, off + k)).intoArray(dX, off + k);
+                    else t.mul(gv).intoArray(dX, off + k);
                 }
             }
             for (; k < l; k++) {

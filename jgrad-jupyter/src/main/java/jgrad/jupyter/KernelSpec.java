@@ -35,7 +35,7 @@ import jgrad.io.AtomicFile;
 final class KernelSpec {
     static final String NAME = "jgrad";
     static final String CDS_ARCHIVE = "jgrad-kernel.jsa";
-    static final List<String> JVM_FLAGS = List.of("--add-modules=jdk.incubator.vector", "-Xss8m", "-XX:+UseParallelGC", "-Xmx2g",
+    static final List<String> JVM_FLAGS = List.of("--add-modules=jdk.incubator.vector", "-Xss8m", "-XX:+UseSerialGC", "-Xmx2g",
             "-Djava.awt.headless=true");
 
     private KernelSpec() {}
