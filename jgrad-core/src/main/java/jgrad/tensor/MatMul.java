@@ -258,6 +258,35 @@ public final class MatMul {
                     x = FloatVector.broadcast(S, a[a3 + ap]);
                     c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
                 }
+                if (w == NR && csC == 1 && accumulate) {
+                    // a whole tile of row-major C: the accumulators go straight to it, without the scratch tile
+                    int o0 = cOff + i * rsC + j0, o1 = o0 + rsC, o2 = o1 + rsC, o3 = o2 + rsC;
+                    c00.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+                    c01.add(FloatVector.fromArray(S, c, o0 + VL)).intoArray(c, o0 + VL);
+                    c02.add(FloatVector.fromArray(S, c, o0 + 2 * VL)).intoArray(c, o0 + 2 * VL);
+                    c03.add(FloatVector.fromArray(S, c, o0 + 3 * VL)).intoArray(c, o0 + 3 * VL);
+                    c10.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+                    c11.add(FloatVector.fromArray(S, c, o1 + VL)).intoArray(c, o1 + VL);
+                    c12.add(FloatVector.fromArray(S, c, o1 + 2 * VL)).intoArray(c, o1 + 2 * VL);
+                    c13.add(FloatVector.fromArray(S, c, o1 + 3 * VL)).intoArray(c, o1 + 3 * VL);
+                    c20.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+                    c21.add(FloatVector.fromArray(S, c, o2 + VL)).intoArray(c, o2 + VL);
+                    c22.add(FloatVector.fromArray(S, c, o2 + 2 * VL)).intoArray(c, o2 + 2 * VL);
+                    c23.add(FloatVector.fromArray(S, c, o2 + 3 * VL)).intoArray(c, o2 + 3 * VL);
+                    c30.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+                    c31.add(FloatVector.fromArray(S, c, o3 + VL)).intoArray(c, o3 + VL);
+                    c32.add(FloatVector.fromArray(S, c, o3 + 2 * VL)).intoArray(c, o3 + 2 * VL);
+                    c33.add(FloatVector.fromArray(S, c, o3 + 3 * VL)).intoArray(c, o3 + 3 * VL);
+                    continue;
+                }
+                if (w == NR && csC == 1) {
+                    int o0 = cOff + i * rsC + j0, o1 = o0 + rsC, o2 = o1 + rsC, o3 = o2 + rsC;
+                    c00.intoArray(c, o0); c01.intoArray(c, o0 + VL); c02.intoArray(c, o0 + 2 * VL); c03.intoArray(c, o0 + 3 * VL);
+                    c10.intoArray(c, o1); c11.intoArray(c, o1 + VL); c12.intoArray(c, o1 + 2 * VL); c13.intoArray(c, o1 + 3 * VL);
+                    c20.intoArray(c, o2); c21.intoArray(c, o2 + VL); c22.intoArray(c, o2 + 2 * VL); c23.intoArray(c, o2 + 3 * VL);
+                    c30.intoArray(c, o3); c31.intoArray(c, o3 + VL); c32.intoArray(c, o3 + 2 * VL); c33.intoArray(c, o3 + 3 * VL);
+                    continue;
+                }
                 c00.intoArray(tile, 0); c01.intoArray(tile, VL); c02.intoArray(tile, 2 * VL); c03.intoArray(tile, 3 * VL);
                 c10.intoArray(tile, NR); c11.intoArray(tile, NR + VL); c12.intoArray(tile, NR + 2 * VL); c13.intoArray(tile, NR + 3 * VL);
                 c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + VL); c22.intoArray(tile, 2 * NR + 2 * VL); c23.intoArray(tile, 2 * NR + 3 * VL);
