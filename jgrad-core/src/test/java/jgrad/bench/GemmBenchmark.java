@@ -18,7 +18,9 @@ import jgrad.tensor.Rng;
  * <p>The shapes come three per layer (NT, NN, TN): the simple network's 784→256 and 256→128, the
  * complex network's 784→512 and 512→256, then 128→10 (the complex network's 256→128 and 128→10
  * are the simple one's). A first layer's {@code dY·W} (64x784xK:NN) is listed for completeness,
- * but training never runs it: the images do not require grad. Pick shapes with
+ * but training never runs it: the images do not require grad. The last three are the cnn's second
+ * convolution (32→64 channels, 3×3, on 14×14): one sample's forward and input gradient, and the
+ * weight gradient over a chunk of 18 samples (see {@link jgrad.tensor.Conv2dKernels}). Pick shapes with
  * {@code -p shape=64x256x784:NT,64x512x784:NT} and threads with {@code -p threads=1}.
  */
 @State(Scope.Benchmark)
@@ -31,7 +33,8 @@ public class GemmBenchmark {
     @Param({"64x256x784:NT", "64x784x256:NN", "256x784x64:TN",
             "64x128x256:NT", "64x256x128:NN", "128x256x64:TN",
             "64x512x784:NT", "64x784x512:NN", "512x784x64:TN", "64x256x512:NT", "64x512x256:NN", "256x512x64:TN",
-            "64x10x128:NT", "64x128x10:NN", "10x128x64:TN"})
+            "64x10x128:NT", "64x128x10:NN", "10x128x64:TN",
+            "64x196x288:NN", "288x196x64:TN", "64x288x3528:NT"})
     public String shape;
 
     @Param({"2", "1"})
