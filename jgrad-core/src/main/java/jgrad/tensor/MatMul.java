@@ -259,7 +259,8 @@ public final class MatMul {
                     c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
                 }
                 if (w == NR && csC == 1 && accumulate) {
-                    // a whole tile of row-major C: the accumulators go straight to it, without the scratch tile
+                    // a whole tile of row-major C: the accumulators go straight to it, without the scratch tile;
+                    // adding and storing are two blocks, as a vector merged from two branches would be boxed
                     int o0 = cOff + i * rsC + j0, o1 = o0 + rsC, o2 = o1 + rsC, o3 = o2 + rsC;
                     c00.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
                     c01.add(FloatVector.fromArray(S, c, o0 + VL)).intoArray(c, o0 + VL);

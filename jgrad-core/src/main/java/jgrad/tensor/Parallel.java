@@ -77,7 +77,7 @@ public final class Parallel {
      * caller taking part). Work it splits there runs on this thread alone, so kernels called from a
      * task can skip their splitting.
      */
-    public static boolean inTask() {
+    static boolean inTask() {
         Pool p = pool;
         return Thread.currentThread() instanceof Worker || p != null && p.lock.isHeldByCurrentThread();
     }
