@@ -86,6 +86,14 @@ public final class Conv2dKernels {
                             + ") has a size past 2^31-1 (padded input, an array, or one sample's column matrix)");
         }
 
+        /**
+         * Whether each (c, kh, kw) row of im2col is its input plane shifted whole: stride 1 and an
+         * output the input's size ("same" padding), so im2col and col2im can copy planes flat.
+         */
+        boolean shifts() {
+            return strideH == 1 && strideW == 1 && ho() == h && wo() == w;
+        }
+
         /** Output height, {@link Shapes#windowOutput}. */
         public int ho() {
             return (int) Shapes.windowOutput(h, kH, strideH, padH, dilH);
@@ -219,7 +227,7 @@ public final class Conv2dKernels {
      */
     private static void im2col(float[] x, int n0, int nb, Geometry g, float[] col) {
         int ho = g.ho(), wo = g.wo(), l = ho * wo, cols = nb * l, hw = g.h() * g.w(), kk = g.kH() * g.kW();
-        boolean shifted = g.strideH() == 1 && g.strideW() == 1 && ho == g.h() && wo == g.w();
+        boolean shifted = g.shifts();
         Parallel.forRange(g.cin() * kk * nb, grain(l), (lo, hi) -> {
             for (int u = lo; u < hi; u++) {
                 int r = u / nb, n = u % nb, c = r / kk, kh = r % kk / g.kW(), kw = r % g.kW();
@@ -253,7 +261,7 @@ public final class Conv2dKernels {
      */
     private static void col2im(float[] col, int n, Geometry g, float[] dX, boolean accumulate) {
         int ho = g.ho(), wo = g.wo(), l = ho * wo, hw = g.h() * g.w(), kk = g.kH() * g.kW();
-        boolean shifted = g.strideH() == 1 && g.strideW() == 1 && ho == g.h() && wo == g.w();
+        boolean shifted = g.shifts();
         Parallel.forRange(g.cin(), grain((long) kk * l), (lo, hi) -> {
             for (int c = lo; c < hi; c++) {
                 int plane = (n * g.cin() + c) * hw;
