@@ -23,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * strips fit in one vector (all of a 10-class output layer, the last 4 of a 196-wide convolution
  * output) they get a strip one vector wide instead, so the tiles do not spend most of their
  * multiply-adds on padding. The panel (K·NR floats, 200 KB for
- * K = 784) stays in L2 while every row block of A passes over it. When there are fewer strips than
+ * K = 784) stays in L2 while every row block of A passes over it. A small row-major op(B) (a
+ * convolution sample's column matrix) is already in L2 as it is, so its full strips are read in
+ * place, without the copy. When there are fewer strips than
  * threads can share (the forward pass packs the batch: one strip), the threads split the rows of C
  * instead and pack the panel once, together. Called from inside a {@link Parallel} task (a
  * convolution running its samples in parallel), it runs on the calling thread alone. Each C element
@@ -42,6 +44,12 @@ public final class MatMul {
     private static final int MR = 4;
     /** Below this many multiply-adds a single thread is faster than waking the pool. */
     private static final long PARALLEL_MIN_WORK = 1 << 17;
+    /**
+     * op(B) stored row-major and at most this many floats is read in place rather than packed: it fits
+     * in L2, where the tiles' strided loads cost no more than the panel's, and packing it would copy
+     * as many floats as the multiply reads (a convolution sample's column matrix is 56,448 floats).
+     */
+    private static final long IN_PLACE_B_FLOATS = 1 << 16;
     /** Tasks per thread when threads share panels: enough for a faster thread to take over a slower one's share. */
     private static final int TASKS_PER_THREAD = 8;
 
@@ -99,8 +107,8 @@ public final class MatMul {
         // Packing op(B) costs K·N, and a gather when B is stored transposed. With few rows (M = batch) it
         // can be cheaper to compute Cᵀ = op(B)ᵀ·op(A)ᵀ, packing op(A) instead and writing C transposed.
         // Both sides also pay for the multiply-adds on padding (see columns).
-        long direct = (long) k * n * (csB == 1 ? 1 : 4) + (long) m * n / 2 + padded(m, MR) * columns(n) * k / VL;
-        long swapped = (long) k * m * (rsA == 1 ? 1 : 4) + 4L * m * n + padded(n, MR) * columns(m) * k / VL;
+        long direct = packing(k, n, csB == 1) + (long) m * n / 2 + padded(m, MR) * columns(n) * k / VL;
+        long swapped = packing(k, m, rsA == 1) + 4L * m * n + padded(n, MR) * columns(m) * k / VL;
         Operands o = swapped < direct
                 ? new Operands(simd, b, bOff, csB, rsB, a, aOff, csA, rsA, c, cOff, 1, n, n, m, k, fullStrips(m), accumulate)
                 : new Operands(simd, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, n, 1, m, n, k, fullStrips(n), accumulate);
@@ -122,7 +130,7 @@ public final class MatMul {
             float[] panels = scratch[2];
             Parallel.run(tasks, t -> {
                 int p0 = Math.min(k, t * perP), p1 = Math.min(k, (t + 1) * perP);
-                for (int s = 0; s < strips; s++) o.pack(panels, s * size, s, p0, p1);
+                for (int s = 0; s < strips; s++) if (!o.inPlace(s)) o.pack(panels, s * size, s, p0, p1);
             });
             Parallel.run(tasks, t -> {
                 int i0 = Math.min(rows, t * per * MR), i1 = Math.min(rows, (t + 1) * per * MR);
@@ -144,6 +152,12 @@ public final class MatMul {
     private static long columns(int n) {
         int full = fullStrips(n);
         return (long) full * NR + (n > full * NR ? VL : 0);
+    }
+
+    /** What packing a [k, n] op(B) costs: nothing when it is read in place, more for a gather from its transpose. */
+    private static long packing(int k, int n, boolean rowMajor) {
+        if (rowMajor && (long) k * n <= IN_PLACE_B_FLOATS) return 0;
+        return (long) k * n * (rowMajor ? 1 : 4);
     }
 
     private static long padded(int n, int multiple) {
@@ -176,21 +190,42 @@ public final class MatMul {
             return s < full ? NR : VL;
         }
 
-        /** Packs strip {@code s} of op(B) and computes rows [i0, i1) of C's columns in it. */
+        /**
+         * Whether strip {@code s} is read in place from b: all NR of its columns lie in a small row-major
+         * op(B) ({@link #IN_PLACE_B_FLOATS}); a strip past B's last column still needs its zero padding.
+         */
+        boolean inPlace(int s) {
+            return csB == 1 && (s + 1) * NR <= n && (long) k * n <= IN_PLACE_B_FLOATS;
+        }
+
+        /** Packs strip {@code s} of op(B), unless it is read in place, and computes rows [i0, i1) of C's columns in it. */
         void strip(int s, int i0, int i1) {
+            if (inPlace(s)) {
+                sweep(null, 0, s, i0, i1);
+                return;
+            }
             float[][] scratch = SCRATCH.get();
             if (scratch[0].length < k * NR) scratch[0] = new float[k * NR];
             pack(scratch[0], 0, s, 0, k);
             sweep(scratch[0], 0, s, i0, i1);
         }
 
-        /** Rows [i0, i1) of C's columns in strip {@code s}, from its packed panel at panel[off]. */
+        /**
+         * Rows [i0, i1) of C's columns in strip {@code s}, from its packed panel at panel[off], or from b
+         * itself when the strip is {@link #inPlace} (panel is then ignored): a panel row p starts at
+         * off + p·ps, ps the panel's width or B's row stride.
+         */
         void sweep(float[] panel, int off, int s, int i0, int i1) {
-            int nr = width(s), j0 = s * NR, w = Math.min(nr, n - j0);
+            int nr = width(s), j0 = s * NR, w = Math.min(nr, n - j0), ps = nr;
+            if (inPlace(s)) {
+                panel = b;
+                off = bOff + j0;
+                ps = rsB;
+            }
             float[] tile = SCRATCH.get()[1];
-            if (simd && nr == NR) simdStrip(panel, off, tile, j0, w, i0, i1);
+            if (simd && nr == NR) simdStrip(panel, off, ps, tile, j0, w, i0, i1);
             else if (simd) simdNarrowStrip(panel, off, tile, j0, w, i0, i1);
-            else scalarStrip(panel, off, tile, nr, j0, w, i0, i1);
+            else scalarStrip(panel, off, ps, tile, nr, j0, w, i0, i1);
         }
 
         /**
@@ -222,21 +257,21 @@ public final class MatMul {
         }
 
         /** The scalar twin: the same panel and tiles, one float at a time. */
-        private void scalarStrip(float[] panel, int off, float[] acc, int nr, int j0, int w, int i0, int i1) {
+        private void scalarStrip(float[] panel, int off, int ps, float[] acc, int nr, int j0, int w, int i0, int i1) {
             for (int i = i0; i < i1; i++) {
                 java.util.Arrays.fill(acc, 0, nr, 0f);
                 int ai = aOff + i * rsA;
                 for (int p = 0; p < k; p++) {
                     float av = a[ai + p * csA];
-                    int pp = off + p * nr;
+                    int pp = off + p * ps;
                     for (int jj = 0; jj < nr; jj++) acc[jj] = Math.fma(av, panel[pp + jj], acc[jj]); // as the SIMD kernel rounds
                 }
                 flush(acc, nr, 1, cOff + i * rsC + j0 * csC, w);
             }
         }
 
-        /** MR×NR register tiles (16 accumulators with NV = 4) over the packed panel; leftover rows one at a time. */
-        private void simdStrip(float[] panel, int off, float[] tile, int j0, int w, int i0, int i1) {
+        /** MR×NR register tiles (16 accumulators with NV = 4) over the panel (rows ps apart); leftover rows one at a time. */
+        private void simdStrip(float[] panel, int off, int ps, float[] tile, int j0, int w, int i0, int i1) {
             int i = i0;
             for (; i + MR <= i1; i += MR) {
                 int a0 = aOff + i * rsA, a1 = a0 + rsA, a2 = a1 + rsA, a3 = a2 + rsA;
@@ -244,7 +279,7 @@ public final class MatMul {
                 FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
                 FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
                 FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-                for (int pp = off, end = off + k * NR, ap = 0; pp < end; pp += NR, ap += csA) {
+                for (int p = 0, pp = off, ap = 0; p < k; p++, pp += ps, ap += csA) {
                     FloatVector b0 = FloatVector.fromArray(S, panel, pp);
                     FloatVector b1 = FloatVector.fromArray(S, panel, pp + VL);
                     FloatVector b2 = FloatVector.fromArray(S, panel, pp + 2 * VL);
@@ -297,7 +332,7 @@ public final class MatMul {
             for (; i < i1; i++) {
                 int ai = aOff + i * rsA;
                 FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-                for (int p = 0, pp = off; p < k; p++, pp += NR) {
+                for (int p = 0, pp = off; p < k; p++, pp += ps) {
                     FloatVector x = FloatVector.broadcast(S, a[ai + p * csA]);
                     c0 = x.fma(FloatVector.fromArray(S, panel, pp), c0);
                     c1 = x.fma(FloatVector.fromArray(S, panel, pp + VL), c1);

@@ -73,6 +73,24 @@ class MatMulTest {
     }
 
     @Test
+    void bReadInPlaceGivesThePackedBits() {
+        // a small row-major op(B) is read in place; the same B stored transposed is always packed
+        Rng rng = new Rng(4);
+        int[][] shapes = {{64, 196, 288}, {9, 64, 5}, {5, 130, 3}, {32, 784, 9}, {288, 196, 64}, {7, 200, 300}};
+        for (boolean simd : new boolean[]{true, false})
+            for (int[] s : shapes)
+                for (boolean acc : new boolean[]{false, true}) {
+                    int m = s[0], n = s[1], k = s[2];
+                    float[] a = random(rng, m * k), b = random(rng, k * n), bT = new float[k * n], c1 = random(rng, m * n), c2 = c1.clone();
+                    for (int p = 0; p < k; p++)
+                        for (int j = 0; j < n; j++) bT[j * k + p] = b[p * n + j];
+                    MatMul.mm(simd, a, 0, false, b, 0, false, c1, 0, m, n, k, acc);
+                    MatMul.mm(simd, a, 0, false, bT, 0, true, c2, 0, m, n, k, acc);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(c2, c1, "mm " + m + "x" + n + "x" + k + " simd=" + simd + " acc=" + acc);
+                }
+    }
+
+    @Test
     void sameInputsGiveBitIdenticalResultsAcrossThreadCounts() {
         Rng rng = new Rng(3);
         int m = 64, n = 256, k = 784;
