@@ -35,14 +35,14 @@ public final class Convolution {
             throw new IllegalArgumentException("conv2d: bias of shape " + Shapes.str(b.shape) + " does not match weight of size " + Shapes.str(ws));
         var g = new Conv2dKernels.Geometry(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride[0], stride[1],
                 padding[0], padding[1], dilation[0], dilation[1], groups);
-        float[] X = x.data, W = w.data, y = new float[g.outputSize()];
+        float[] X = x.data, W = w.data, y = Workspace.floats(g.outputSize());
         Conv2dKernels.conv2dForward(X, W, b == null ? null : b.data, y, g);
         return Tape.record("ConvolutionBackward0", y, g.outputShape(), dY -> {
             x.writeGrad((dX, add) -> Conv2dKernels.conv2dBackwardInput(dY, W, dX, g, add));
             boolean needW = w.requiresGrad, needB = b != null && b.requiresGrad;
             if (!needW && !needB) return;
             // dW and db come out of one pass over dY; each is assigned or added as its own state says
-            float[] dW = new float[W.length], dB = needB ? new float[ws[0]] : null;
+            float[] dW = Workspace.floats(W.length), dB = needB ? new float[ws[0]] : null;
             Conv2dKernels.conv2dBackwardWeight(dY, X, dW, dB, g, false);
             w.writeGrad((d, add) -> Tape.copyInto(dW, d, add));
             if (needB) b.writeGrad((d, add) -> Tape.copyInto(dB, d, add));

@@ -29,7 +29,7 @@ public final class LinearAlgebra {
         int batch = a.length == 3 ? a[0] : 1;
         int m = a[a.length - 2], k = a[a.length - 1], n = b[b.length - 1];
         boolean sharedB = b.length == 2;
-        float[] A = x.data, B = other.data, out = new float[batch * m * n];
+        float[] A = x.data, B = other.data, out = Workspace.floats(batch * m * n);
         for (int i = 0; i < batch; i++)
             MatMul.mm(A, i * m * k, false, B, sharedB ? 0 : i * k * n, false, out, i * m * n, m, n, k, false);
         int[] s = a.length == 3 ? new int[]{batch, m, n} : new int[]{m, n};
@@ -66,7 +66,7 @@ public final class LinearAlgebra {
         int in = ws[1], out = ws[0], m = Shapes.outer(xs, xs.length - 1);
         if (bias != null && (bias.shape.length != 1 || bias.shape[0] != out))
             throw new IllegalArgumentException("linear: bias shape " + Shapes.str(bias.shape) + " does not match weight shape " + Shapes.str(ws));
-        float[] X = x.data, W = weight.data, y = new float[m * out];
+        float[] X = x.data, W = weight.data, y = Workspace.floats(m * out);
         // y[M,out] = act(X[M,in] · W[out,in]ᵀ + b)
         MatMul.mm(X, 0, false, W, 0, true, y, 0, m, out, in, false);
         if (bias != null || slope != 1f) Elementwise.biasActivation(y, bias == null ? null : bias.data, slope, m, out);

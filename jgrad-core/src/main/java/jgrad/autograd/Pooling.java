@@ -26,8 +26,8 @@ public final class Pooling {
      */
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         var g = geometry("max_pool2d", x, kernel, stride, padding, dilation);
-        float[] y = new float[g.outputSize()];
-        int[] argmax = new int[y.length];
+        float[] y = Workspace.floats(g.outputSize());
+        int[] argmax = Workspace.ints(y.length);
         PoolKernels.maxPool2dForward(x.data, y, argmax, g);
         return Tape.record("MaxPool2DWithIndicesBackward0", y, out(g),
                 dY -> x.writeGrad((dX, add) -> PoolKernels.maxPool2dBackward(dY, argmax, dX, g, add)), x);

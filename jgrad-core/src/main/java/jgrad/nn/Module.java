@@ -154,6 +154,20 @@ public abstract class Module {
         return training;
     }
 
+    /**
+     * Whether this module and all its children keep no tensor that {@link #forward} made past the
+     * call (no cached activations), so that a training or evaluation loop may reuse those tensors'
+     * arrays once its step is over ({@link jgrad.autograd.Workspace}). True for jgrad's own modules,
+     * in {@code jgrad.nn} and {@code jgrad.models}; false for a subclass written elsewhere, which may
+     * keep what it likes, unless it overrides this to say it keeps nothing.
+     */
+    public boolean holdsNoActivations() {
+        String pkg = getClass().getPackageName();
+        if (!pkg.equals("jgrad.nn") && !pkg.equals("jgrad.models")) return false;
+        for (Module c : children.values()) if (!c.holdsNoActivations()) return false;
+        return true;
+    }
+
     /** Sets every parameter's gradient to zero. */
     public void zeroGrad() {
         for (Parameter p : parameters()) p.zeroGrad();

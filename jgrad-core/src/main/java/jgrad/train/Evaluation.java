@@ -7,6 +7,7 @@ import java.util.Map;
 
 import jgrad.autograd.GradMode;
 import jgrad.autograd.Tensor;
+import jgrad.autograd.Workspace;
 import jgrad.data.Batch;
 import jgrad.data.Task;
 import jgrad.loss.Reduction;
@@ -71,58 +72,62 @@ public record Evaluation(Task task, long samples, long correct, double meanLoss,
         if (!evalMode) model.namedBuffers().forEach((name, t) -> buffers.put(name, t.data().clone()));
         if (evalMode) model.eval();
         else model.train();
+        Workspace workspace = model.holdsNoActivations() ? new Workspace() : null;
         try (var g = GradMode.noGrad()) {
             for (Batch b : data) {
-                Tensor out = model.forward(b.inputs());
-                int expected = task == Task.CLASSIFY ? k : task == Task.BINARY ? 1 : b.labels().numel() / Math.max(1, b.size());
-                if (out.dim() != 2 || out.size(1) != expected)
-                    throw new IllegalArgumentException("the model outputs shape " + Shapes.str(out.shape()) + " but "
-                            + (task == Task.CLASSIFY ? "there are " + k + " class names" : task == Task.BINARY ? "a binary target needs one output"
-                            : "the targets are " + Shapes.str(b.labels().shape())) + ": expected [N, " + expected + "]");
-                float[] y = b.labels().data();
-                switch (task) {
-                    case CLASSIFY -> {
-                        // each sample's loss summed in double: the mean does not depend on how the data is batched
-                        for (float v : loss.forward(out, b.labels()).data()) lossSum += v;
-                        float[] pred = out.argmax(1).data();
-                        for (int i = 0; i < y.length; i++) {
-                            confusion[(int) y[i]][(int) pred[i]]++;
-                            if (pred[i] == y[i]) correct++;
-                        }
-                    }
-                    case BINARY -> {
-                        for (float v : loss.forward(out, b.labels()).data()) lossSum += v;
-                        float[] logit = out.data();
-                        for (int i = 0; i < y.length; i++) {
-                            int pred = logit[i] > 0 ? 1 : 0;
-                            confusion[(int) y[i]][pred]++;
-                            if (pred == y[i]) correct++;
-                            scores.add(logit[i]);
-                            truth.add(y[i]);
-                        }
-                    }
-                    case REGRESS -> {
-                        int t = expected;
-                        if (sy == null) {
-                            sy = new double[t];
-                            syy = new double[t];
-                            sres = new double[t];
-                        }
-                        float[] z = out.data();
-                        for (int i = 0; i < b.size(); i++)
-                            for (int j = 0; j < t; j++) {
-                                double m = targetMean == null ? 0 : targetMean[j], s = targetStd == null ? 1 : targetStd[j];
-                                double p = z[i * t + j] * s + m, v = y[i * t + j] * s + m, d = p - v;
-                                lossSum += d * d;
-                                absSum += Math.abs(d);
-                                sy[j] += v;
-                                syy[j] += v * v;
-                                sres[j] += d * d;
-                                if (j == 0) {
-                                    scores.add((float) p);
-                                    truth.add((float) v);
-                                }
+                // the batch's tensors die with it: their arrays serve the next batch
+                try (var step = workspace == null ? null : workspace.enter()) {
+                    Tensor out = model.forward(b.inputs());
+                    int expected = task == Task.CLASSIFY ? k : task == Task.BINARY ? 1 : b.labels().numel() / Math.max(1, b.size());
+                    if (out.dim() != 2 || out.size(1) != expected)
+                        throw new IllegalArgumentException("the model outputs shape " + Shapes.str(out.shape()) + " but "
+                                + (task == Task.CLASSIFY ? "there are " + k + " class names" : task == Task.BINARY ? "a binary target needs one output"
+                                : "the targets are " + Shapes.str(b.labels().shape())) + ": expected [N, " + expected + "]");
+                    float[] y = b.labels().data();
+                    switch (task) {
+                        case CLASSIFY -> {
+                            // each sample's loss summed in double: the mean does not depend on how the data is batched
+                            for (float v : loss.forward(out, b.labels()).data()) lossSum += v;
+                            float[] pred = out.argmax(1).data();
+                            for (int i = 0; i < y.length; i++) {
+                                confusion[(int) y[i]][(int) pred[i]]++;
+                                if (pred[i] == y[i]) correct++;
                             }
+                        }
+                        case BINARY -> {
+                            for (float v : loss.forward(out, b.labels()).data()) lossSum += v;
+                            float[] logit = out.data();
+                            for (int i = 0; i < y.length; i++) {
+                                int pred = logit[i] > 0 ? 1 : 0;
+                                confusion[(int) y[i]][pred]++;
+                                if (pred == y[i]) correct++;
+                                scores.add(logit[i]);
+                                truth.add(y[i]);
+                            }
+                        }
+                        case REGRESS -> {
+                            int t = expected;
+                            if (sy == null) {
+                                sy = new double[t];
+                                syy = new double[t];
+                                sres = new double[t];
+                            }
+                            float[] z = out.data();
+                            for (int i = 0; i < b.size(); i++)
+                                for (int j = 0; j < t; j++) {
+                                    double m = targetMean == null ? 0 : targetMean[j], s = targetStd == null ? 1 : targetStd[j];
+                                    double p = z[i * t + j] * s + m, v = y[i * t + j] * s + m, d = p - v;
+                                    lossSum += d * d;
+                                    absSum += Math.abs(d);
+                                    sy[j] += v;
+                                    syy[j] += v * v;
+                                    sres[j] += d * d;
+                                    if (j == 0) {
+                                        scores.add((float) p);
+                                        truth.add((float) v);
+                                    }
+                                }
+                        }
                     }
                 }
                 n += b.size();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 import jgrad.autograd.Tensor;
+import jgrad.autograd.Workspace;
 import jgrad.data.Batch;
 import jgrad.data.BatchIterator;
 import jgrad.data.DataLoader;
@@ -19,7 +20,9 @@ import jgrad.optim.Optimizer;
  * the batch losses (what the notebook prints as {@code running_loss / len(trainloader)}).
  *
  * <p>A NaN or infinite loss stops training with a {@link NonFiniteLossException} naming the epoch and
- * step, before the bad gradient reaches the weights. An interrupted thread stops it before the next
+ * step, before the bad gradient reaches the weights. When the model and the loss are jgrad's own
+ * (see {@link Module#holdsNoActivations}), each step's activations are drawn from a {@link Workspace}
+ * and reused by the next step. An interrupted thread stops it before the next
  * step with a {@link CancellationException} (its interrupt status left set), so a notebook's
  * interrupt ends a long {@link #fit} within one step.
  *
@@ -61,12 +64,20 @@ public final class Trainer {
     private final Module model;
     private final Loss loss;
     private final Optimizer optimizer;
+    /** Null when the model or the loss might keep a step's tensors past the step. */
+    private final Workspace workspace;
     private Position position = Position.START;
 
     public Trainer(Module model, Loss loss, Optimizer optimizer) {
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;
+        this.workspace = reusable(model, loss) ? new Workspace() : null;
+    }
+
+    /** Whether a step's tensors die with the step: jgrad's own modules and loss keep none (a user's might). */
+    static boolean reusable(Module model, Object loss) {
+        return model.holdsNoActivations() && loss.getClass().getPackageName().startsWith("jgrad.");
     }
 
     /** Where training stands: after the latest step during {@link #fit}, e.g. for a listener that saves checkpoints. */
@@ -127,14 +138,17 @@ public final class Trainer {
                     throw new CancellationException("training interrupted in epoch " + epoch + " after step " + step
                             + (steps > 0 ? " of " + steps : ""));
                 Batch b = batches.next();
-                optimizer.zeroGrad();
-                Tensor l = loss.forward(model.forward(b.inputs()), b.labels());
-                float v = l.item();
-                step++;
-                if (!Float.isFinite(v))
-                    throw new NonFiniteLossException(v, epoch, step, optimizer.lr());
-                l.backward();
-                optimizer.step();
+                float v;
+                try (var s = workspace == null ? null : workspace.enter()) {
+                    optimizer.zeroGrad();
+                    Tensor l = loss.forward(model.forward(b.inputs()), b.labels());
+                    v = l.item();
+                    step++;
+                    if (!Float.isFinite(v))
+                        throw new NonFiniteLossException(v, epoch, step, optimizer.lr());
+                    l.backward();
+                    optimizer.step();
+                }
                 sum += v;
                 samples += b.labels().numel();
                 position = new Position(epoch, step, sum, samples, at.seconds() + (System.nanoTime() - t0) / 1e9, at.history(), position.steps() + 1);

@@ -4,6 +4,7 @@ import java.util.function.LongUnaryOperator;
 
 import jgrad.autograd.GradMode;
 import jgrad.autograd.Tensor;
+import jgrad.autograd.Workspace;
 import jgrad.loss.CrossEntropyLoss;
 import jgrad.nn.Module;
 import jgrad.app.Preset;
@@ -13,9 +14,11 @@ import jgrad.tensor.Rng;
 
 /**
  * One training step of a notebook network at batch 64 on a fixed random batch: zeroGrad, forward,
- * cross-entropy, backward, optimizer step ({@link #step}), or the forward pass alone without grad.
+ * cross-entropy, backward, optimizer step ({@link #step}), or the forward pass alone without grad,
+ * each in a {@link Workspace} step as the trainer and the evaluation run them.
  * {@link StepBenchmark} times it with JMH; {@code bench/ab/run} compiles this file against two jars
- * and times both builds in one JVM, so it uses only API that older builds have too.
+ * and times both builds in one JVM (for a build without some API used here, give it a copy of this
+ * file written against that build's API: {@code AB_STEP_A}).
  */
 public final class TrainingStep implements LongUnaryOperator {
     private final Module model;
@@ -23,6 +26,7 @@ public final class TrainingStep implements LongUnaryOperator {
     private final Tensor x, y;
     private final CrossEntropyLoss loss = new CrossEntropyLoss();
     private final boolean forwardOnly;
+    private final Workspace workspace = new Workspace();
 
     /** The preset and mode that {@code bench/ab/run} passes as {@code -Dab.preset} and {@code -Dab.forward}. */
     public TrainingStep() {
@@ -43,17 +47,19 @@ public final class TrainingStep implements LongUnaryOperator {
 
     /** One step; returns the loss (NaN when only the forward pass runs). */
     public float step() {
-        if (forwardOnly) {
-            try (var g = GradMode.noGrad()) {
-                model.forward(x);
-                return Float.NaN;
+        try (var s = workspace.enter()) {
+            if (forwardOnly) {
+                try (var g = GradMode.noGrad()) {
+                    model.forward(x);
+                    return Float.NaN;
+                }
             }
+            optimizer.zeroGrad();
+            Tensor l = loss.forward(model.forward(x), y);
+            l.backward();
+            optimizer.step();
+            return l.item();
         }
-        optimizer.zeroGrad();
-        Tensor l = loss.forward(model.forward(x), y);
-        l.backward();
-        optimizer.step();
-        return l.item();
     }
 
     /** Runs {@code steps} steps and returns the nanoseconds they took. */

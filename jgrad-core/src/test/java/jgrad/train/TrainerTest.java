@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
 import jgrad.autograd.Tensor;
 import jgrad.data.Batch;
 import jgrad.loss.CrossEntropyLoss;
+import jgrad.models.Spec;
 import jgrad.nn.Linear;
 import jgrad.nn.Module;
 import jgrad.nn.Sequential;
+import jgrad.optim.Adam;
 import jgrad.optim.SGD;
 import jgrad.tensor.Rng;
 
@@ -56,6 +58,43 @@ class TrainerTest {
         Evaluation ev = Evaluation.evaluate(net, blobs(4), List.of("left", "right"), true);
         assertEquals(64, ev.samples());
         assertTrue(ev.accuracy() > 95, "accuracy " + ev.accuracy());
+    }
+
+    @Test
+    void reusingActivationArraysChangesNoBit() {
+        // jgrad's own modules train with a Workspace; the same network inside a user's module trains without
+        Rng data = new Rng(5);
+        List<Batch> images = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            float[] y = new float[8];
+            for (int j = 0; j < 8; j++) y[j] = (i + j) % 3;
+            images.add(new Batch(Tensor.randn(data, 8, 1, 8, 8), Tensor.of(y, 8)));
+        }
+        Spec spec = Spec.parse("conv 4 3 same, bn, relu, maxpool 2, conv 6 3, bn, relu, flatten, linear 8, relu, dropout 0.3, linear 3", 1, 8, 8);
+        Module own = spec.build(new Rng(7)), inner = spec.build(new Rng(7));
+        Module users = new Module() {
+            { register("inner", inner); }
+
+            @Override
+            public Tensor forward(Tensor x) {
+                return inner.forward(x);
+            }
+        };
+        var loss = new CrossEntropyLoss();
+        assertTrue(Trainer.reusable(own, loss));
+        assertFalse(Trainer.reusable(users, loss));
+        Rng.manualSeed(11);
+        new Trainer(own, loss, new Adam(own.parameters(), 0.01f)).fit(images, 3, Trainer.Listener.NONE);
+        Rng.manualSeed(11);
+        new Trainer(users, loss, new Adam(users.parameters(), 0.01f)).fit(images, 3, Trainer.Listener.NONE);
+        var a = own.stateDict();
+        var b = inner.stateDict();
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((name, t) -> assertArrayEquals(b.get(name).data(), t.data(), name));
+        var ea = Evaluation.evaluate(own, images, List.of("a", "b", "c"), true);
+        var eb = Evaluation.evaluate(users, images, List.of("a", "b", "c"), true);
+        assertEquals(eb.meanLoss(), ea.meanLoss());
+        assertEquals(eb.correct(), ea.correct());
     }
 
     @Test
