@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import jgrad.autograd.GradMode;
 import jgrad.data.Batch;
 import jgrad.data.DataLoader;
 import jgrad.data.ImageDataset;
@@ -19,6 +18,7 @@ import jgrad.app.Preset;
 import jgrad.app.Run;
 import jgrad.tensor.Parallel;
 import jgrad.tensor.Peak;
+import jgrad.train.Evaluation;
 import jgrad.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -105,18 +105,15 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Median of 5 timed forward passes over the whole test set in eval mode, in batches of {@link Run#EVAL_BATCH}. */
+    /** Median of 5 timed evaluations of the whole test set in eval mode ({@link Evaluation}), in batches of {@link Run#EVAL_BATCH}. */
     private static double evalSeconds(Module m, ImageDataset test) {
-        m.eval();
         List<Batch> batches = new ArrayList<>();
         DataLoader.builder(test).batchSize(Run.EVAL_BATCH).transform(Run.TRANSFORM).build().forEach(batches::add);
         double[] times = new double[5];
-        try (var g = GradMode.noGrad()) {
-            for (int i = 0; i < times.length; i++) {
-                long t0 = System.nanoTime();
-                for (Batch b : batches) m.forward(b.inputs());
-                times[i] = (System.nanoTime() - t0) / 1e9;
-            }
+        for (int i = 0; i < times.length; i++) {
+            long t0 = System.nanoTime();
+            Evaluation.evaluate(m, batches, test.classNames(), true);
+            times[i] = (System.nanoTime() - t0) / 1e9;
         }
         Arrays.sort(times);
         return times[2];

@@ -42,6 +42,13 @@ public final class MatMul {
     private static final int NV = 4, NR = NV * VL;
     /** Rows per register tile. */
     private static final int MR = 4;
+    /**
+     * Above this K the SIMD tiles of a strip go over the panel in blocks of this many rows (64 KB of
+     * panel), every row tile taking its share of a block before the next block: a whole panel of a
+     * long K (a convolution's weight gradient, K = 3,528) falls out of L2 before the next row tile
+     * comes back to its start.
+     */
+    private static final int KC = 256;
     /** Below this many multiply-adds a single thread is faster than waking the pool. */
     private static final long PARALLEL_MIN_WORK = 1 << 17;
     /**
@@ -169,9 +176,10 @@ public final class MatMul {
 
     /**
      * Per-thread scratch, grown as needed: [0] a packed panel, [1] the register tile's way out to C, [2] the
-     * panels a call shares with the other threads.
+     * panels a call shares with the other threads, [3] the partial sums of a strip swept in blocks of K.
      */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[MR * NR], new float[0]});
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
+            () -> new float[][]{new float[0], new float[MR * NR], new float[0], new float[0]});
 
     /**
      * One multiply's operands: A(i,p) = a[aOff + i·rsA + p·csA], B(p,j) = b[bOff + p·rsB + j·csB],
@@ -223,7 +231,8 @@ public final class MatMul {
                 ps = rsB;
             }
             float[] tile = SCRATCH.get()[1];
-            if (simd && nr == NR) simdStrip(panel, off, ps, tile, j0, w, i0, i1);
+            if (simd && nr == NR && k > 2 * KC) simdStripInBlocks(panel, off, ps, j0, w, i0, i1);
+            else if (simd && nr == NR) simdStrip(panel, off, ps, tile, j0, w, i0, i1);
             else if (simd) simdNarrowStrip(panel, off, tile, j0, w, i0, i1);
             else scalarStrip(panel, off, ps, tile, nr, j0, w, i0, i1);
         }
@@ -342,6 +351,66 @@ public final class MatMul {
                 c0.intoArray(tile, 0); c1.intoArray(tile, VL); c2.intoArray(tile, 2 * VL); c3.intoArray(tile, 3 * VL);
                 flush(tile, NR, 1, cOff + i * rsC + j0 * csC, w);
             }
+        }
+
+        /**
+         * {@link #simdStrip} over K in blocks of {@link #KC}: each tile's accumulators wait in a scratch
+         * array between blocks, so every C element is still one fused multiply-add chain over p from
+         * zero, with the same values (a float stored and loaded is the same float).
+         */
+        private void simdStripInBlocks(float[] panel, int off, int ps, int j0, int w, int i0, int i1) {
+            float[][] scratch = SCRATCH.get();
+            int rows = i1 - i0;
+            if (scratch[3].length < rows * NR) scratch[3] = new float[rows * NR];
+            float[] acc = scratch[3];
+            java.util.Arrays.fill(acc, 0, rows * NR, 0f);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int p1 = Math.min(k, p0 + KC);
+                int i = i0;
+                for (; i + MR <= i1; i += MR) {
+                    int a0 = aOff + i * rsA, a1 = a0 + rsA, a2 = a1 + rsA, a3 = a2 + rsA, t = (i - i0) * NR;
+                    FloatVector c00 = FloatVector.fromArray(S, acc, t), c01 = FloatVector.fromArray(S, acc, t + VL),
+                            c02 = FloatVector.fromArray(S, acc, t + 2 * VL), c03 = FloatVector.fromArray(S, acc, t + 3 * VL);
+                    FloatVector c10 = FloatVector.fromArray(S, acc, t + NR), c11 = FloatVector.fromArray(S, acc, t + NR + VL),
+                            c12 = FloatVector.fromArray(S, acc, t + NR + 2 * VL), c13 = FloatVector.fromArray(S, acc, t + NR + 3 * VL);
+                    FloatVector c20 = FloatVector.fromArray(S, acc, t + 2 * NR), c21 = FloatVector.fromArray(S, acc, t + 2 * NR + VL),
+                            c22 = FloatVector.fromArray(S, acc, t + 2 * NR + 2 * VL), c23 = FloatVector.fromArray(S, acc, t + 2 * NR + 3 * VL);
+                    FloatVector c30 = FloatVector.fromArray(S, acc, t + 3 * NR), c31 = FloatVector.fromArray(S, acc, t + 3 * NR + VL),
+                            c32 = FloatVector.fromArray(S, acc, t + 3 * NR + 2 * VL), c33 = FloatVector.fromArray(S, acc, t + 3 * NR + 3 * VL);
+                    for (int p = p0, pp = off + p0 * ps, ap = p0 * csA; p < p1; p++, pp += ps, ap += csA) {
+                        FloatVector b0 = FloatVector.fromArray(S, panel, pp);
+                        FloatVector b1 = FloatVector.fromArray(S, panel, pp + VL);
+                        FloatVector b2 = FloatVector.fromArray(S, panel, pp + 2 * VL);
+                        FloatVector b3 = FloatVector.fromArray(S, panel, pp + 3 * VL);
+                        FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+                        c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+                        x = FloatVector.broadcast(S, a[a1 + ap]);
+                        c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+                        x = FloatVector.broadcast(S, a[a2 + ap]);
+                        c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+                        x = FloatVector.broadcast(S, a[a3 + ap]);
+                        c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+                    }
+                    c00.intoArray(acc, t); c01.intoArray(acc, t + VL); c02.intoArray(acc, t + 2 * VL); c03.intoArray(acc, t + 3 * VL);
+                    c10.intoArray(acc, t + NR); c11.intoArray(acc, t + NR + VL); c12.intoArray(acc, t + NR + 2 * VL); c13.intoArray(acc, t + NR + 3 * VL);
+                    c20.intoArray(acc, t + 2 * NR); c21.intoArray(acc, t + 2 * NR + VL); c22.intoArray(acc, t + 2 * NR + 2 * VL); c23.intoArray(acc, t + 2 * NR + 3 * VL);
+                    c30.intoArray(acc, t + 3 * NR); c31.intoArray(acc, t + 3 * NR + VL); c32.intoArray(acc, t + 3 * NR + 2 * VL); c33.intoArray(acc, t + 3 * NR + 3 * VL);
+                }
+                for (; i < i1; i++) {
+                    int ai = aOff + i * rsA, t = (i - i0) * NR;
+                    FloatVector c0 = FloatVector.fromArray(S, acc, t), c1 = FloatVector.fromArray(S, acc, t + VL),
+                            c2 = FloatVector.fromArray(S, acc, t + 2 * VL), c3 = FloatVector.fromArray(S, acc, t + 3 * VL);
+                    for (int p = p0, pp = off + p0 * ps; p < p1; p++, pp += ps) {
+                        FloatVector x = FloatVector.broadcast(S, a[ai + p * csA]);
+                        c0 = x.fma(FloatVector.fromArray(S, panel, pp), c0);
+                        c1 = x.fma(FloatVector.fromArray(S, panel, pp + VL), c1);
+                        c2 = x.fma(FloatVector.fromArray(S, panel, pp + 2 * VL), c2);
+                        c3 = x.fma(FloatVector.fromArray(S, panel, pp + 3 * VL), c3);
+                    }
+                    c0.intoArray(acc, t); c1.intoArray(acc, t + VL); c2.intoArray(acc, t + 2 * VL); c3.intoArray(acc, t + 3 * VL);
+                }
+            }
+            flush(acc, NR, rows, cOff + i0 * rsC + j0 * csC, w);
         }
 
         /** The one-vector-wide strip (nr = VL): MR×VL tiles, then leftover rows one at a time. */

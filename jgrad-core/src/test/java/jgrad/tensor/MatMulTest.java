@@ -91,6 +91,22 @@ class MatMulTest {
     }
 
     @Test
+    void longKInBlocksGivesTheScalarTwinsBits() {
+        // K past two blocks: the SIMD tiles keep their sums in memory between blocks, the scalar twin runs each chain through
+        Rng rng = new Rng(5);
+        int[][] shapes = {{5, 64, 1100}, {64, 288, 3528}, {7, 130, 600}, {9, 20, 513}};
+        for (int[] s : shapes)
+            for (int t = 0; t < 8; t++) {
+                int m = s[0], n = s[1], k = s[2];
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0, acc = (t & 4) != 0;
+                float[] a = random(rng, m * k), b = random(rng, k * n), c1 = random(rng, m * n), c2 = c1.clone();
+                MatMul.mm(true, a, 0, ta, b, 0, tb, c1, 0, m, n, k, acc);
+                MatMul.mm(false, a, 0, ta, b, 0, tb, c2, 0, m, n, k, acc);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(c2, c1, "mm " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc);
+            }
+    }
+
+    @Test
     void sameInputsGiveBitIdenticalResultsAcrossThreadCounts() {
         Rng rng = new Rng(3);
         int m = 64, n = 256, k = 784;
