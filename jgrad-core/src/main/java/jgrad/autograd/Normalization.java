@@ -32,7 +32,12 @@ public final class Normalization {
      *
      * <p>Backward, with xhat = (x - μ)·invStd: {@code dγ = Σ dZ·xhat}, {@code dβ = Σ dZ}, and
      * {@code dx = γ·invStd·(dZ - mean(dZ) - xhat·mean(dZ·xhat))} when the statistics are the
-     * batch's (they depend on x), {@code γ·invStd·dZ} when they are the running ones (constants).
+     * batch's (they depend on x), {@code γ·invStd·dZ} when they are the running ones (constants);
+     * dZ = act'(z)·dY is the gradient through the activation, written over dY's own array. For an
+     * [N, C, L] input with L > 1 no xhat array is kept: the backward recomputes xhat from x (kept
+     * by the tape, which rejects a backward after x changed in place) with the forward's float
+     * operations, so the gradients have the bits a saved xhat gives, and no activation-sized xhat is
+     * written, kept for the backward, or allocated at all without grad.
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, float momentum, float eps, float slope) {
@@ -67,19 +72,22 @@ public final class Normalization {
                 invStd[j] = (float) (1.0 / Math.sqrt(rv[j] + eps));
             }
         }
-        float[] xhat = new float[X.length], y = new float[X.length];
+        // the plane kernels keep no xhat: their backward recomputes it from X, which the tape keeps
+        float[] xhat = planes ? null : new float[X.length], y = new float[X.length];
         float[] W = weight == null ? filled(c, 1f) : weight.data, B = bias == null ? new float[c] : bias.data;
-        if (planes) BatchNormKernels.planeNormalize(X, mean, invStd, W, B, slope, n, c, l, xhat, y);
+        if (planes) BatchNormKernels.planeNormalize(X, mean, invStd, W, B, slope, n, c, l, y);
         else {
             BatchNormKernels.shiftScale(X, mean, invStd, n, c, xhat);
             BatchNormKernels.scaleShiftActivation(xhat, W, B, slope, n, c, y);
         }
         return Tape.record(LinearAlgebra.activationGradFn(slope, "NativeBatchNormBackward0"), y, s, dY -> {
-            // dZ = dY·act'(z) overwrites dY, the sign of z read from y
-            if (slope != 1f) Elementwise.activationBackward(y, slope, dY, dY, dY.length, false);
+            // dZ = dY·act'(z) overwrites dY, the sign of z read from y; planeSums does it in its own pass
             double[] sumDy = new double[c], sumDyXhat = new double[c];
-            if (planes) BatchNormKernels.planeSums(dY, xhat, n, c, l, sumDy, sumDyXhat);
-            else BatchNormKernels.columnGradientSums(dY, xhat, n, c, sumDy, sumDyXhat);
+            if (planes) BatchNormKernels.planeSums(dY, y, slope, X, mean, invStd, n, c, l, sumDy, sumDyXhat);
+            else {
+                if (slope != 1f) Elementwise.activationBackward(y, slope, dY, dY, dY.length, false);
+                BatchNormKernels.columnGradientSums(dY, xhat, n, c, sumDy, sumDyXhat);
+            }
             if (weight != null) weight.writeGrad((dW, add) -> Tape.copyInto(toFloat(sumDyXhat), dW, add));
             if (bias != null) bias.writeGrad((dB, add) -> Tape.copyInto(toFloat(sumDy), dB, add));
             x.writeGrad((dX, add) -> {
@@ -89,7 +97,7 @@ public final class Normalization {
                     a[j] = useBatch ? (float) (sumDy[j] / m) : 0f;
                     b[j] = useBatch ? (float) (sumDyXhat[j] / m) : 0f;
                 }
-                if (planes) BatchNormKernels.planeBackward(dY, xhat, g, a, b, n, c, l, dX, add);
+                if (planes) BatchNormKernels.planeBackward(dY, X, mean, invStd, g, a, b, n, c, l, dX, add);
                 else BatchNormKernels.batchNormBackward(dY, xhat, g, a, b, n, c, dX, add);
             });
         }, x, weight, bias);

@@ -2,6 +2,7 @@ package jgrad.tensor;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,11 +17,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  *   forward:  μ, σ² per column ({@link #statistics}, {@link #planeStatistics});
  *             xhat = (x - μ)·invStd, y = act(xhat·γ + β) ({@link #shiftScale}, {@link #scaleShiftActivation}, {@link #planeNormalize})
- *   backward: dβ = Σ dY, dγ = Σ dY·xhat ({@link #columnGradientSums}, {@link #planeSums}),
+ *   backward: dZ = act'(y)·dY, dβ = Σ dZ, dγ = Σ dZ·xhat ({@link #columnGradientSums}, {@link #planeSums}),
  *             dX ({@link #batchNormBackward}, {@link #planeBackward})
  * </pre>
+ * The [N, C] kernels keep xhat in an array and take dZ from {@code Elementwise.activationBackward}.
+ * The plane kernels, whose arrays are activation-sized (6.4 MB for [64, 32, 28, 28]) and pass
+ * through memory, not the caches, store no xhat: the backward recomputes it from x, bit for bit,
+ * and {@link #planeSums} computes dZ in its own pass: the backward reads dY, y and x once each and
+ * writes dZ over dY (without an activation it reads dY and x, and writes nothing), then reads dZ
+ * and x once more for dX.
  *
- * <p>The sums over a channel's values are accumulated in double, each term (x, (x - μ)², dY·xhat)
+ * <p>The sums over a channel's values are accumulated in double, each term (x, (x - μ)², dZ·xhat)
  * computed in float first, as PyTorch's CPU kernel accumulates float batch statistics
  * ({@code at::acc_type<float, false>} is double): over a channel's N·H·W values (50,176 for a
  * [64, C, 28, 28] batch) float lanes would round in one direction when many values are equal, as
@@ -241,31 +248,38 @@ public final class BatchNormKernels {
     }
 
     /**
-     * Per channel of an [N, C, L] input: {@code xhat = (x - mean[c])·invStd[c]} and
-     * {@code y = act(xhat·gamma[c] + beta[c])}, as {@link #shiftScale} and {@link #scaleShiftActivation} per plane.
-     * Each value is computed on its own, so the threads take contiguous runs of planes in memory
-     * order (see {@link #planes}).
+     * Per channel of an [N, C, L] input: {@code y = act(xhat·gamma[c] + beta[c])} with
+     * {@code xhat = (x - mean[c])·invStd[c]}, as {@link #shiftScale} and {@link #scaleShiftActivation}
+     * per plane. xhat stays in registers: {@link #planeSums} and {@link #planeBackward} recompute it
+     * from x with the same float operations ({@link #xhat}), so no array of it is written here and
+     * read back there. Each value is computed on its own, so the threads take contiguous runs of
+     * planes in memory order (see {@link #planes}).
      */
     public static void planeNormalize(float[] x, float[] mean, float[] invStd, float[] gamma, float[] beta, float slope,
-                                      int n, int c, int l, float[] xhat, float[] y) {
+                                      int n, int c, int l, float[] y) {
         planes(n, c, l, (p, ch) -> {
             float m = mean[ch], is = invStd[ch], g = gamma[ch], b = beta[ch];
             int off = p * l, k = 0;
             if (Simd.ENABLED) {
                 FloatVector mv = FloatVector.broadcast(S, m), iv = FloatVector.broadcast(S, is), gv = FloatVector.broadcast(S, g),
                         bv = FloatVector.broadcast(S, b);
-                for (int e = S.loopBound(l); k < e; k += VL) {
-                    FloatVector h = FloatVector.fromArray(S, x, off + k).sub(mv).mul(iv);
-                    h.intoArray(xhat, off + k);
-                    Elementwise.activate(h.fma(gv, bv), slope).intoArray(y, off + k);
-                }
+                for (int e = S.loopBound(l); k < e; k += VL)
+                    Elementwise.activate(FloatVector.fromArray(S, x, off + k).sub(mv).mul(iv).fma(gv, bv), slope).intoArray(y, off + k);
             }
-            for (; k < l; k++) {
-                float h = (x[off + k] - m) * is;
-                xhat[off + k] = h;
-                y[off + k] = Elementwise.activate(Math.fma(h, g, b), slope);
-            }
+            for (; k < l; k++) y[off + k] = Elementwise.activate(Math.fma(xhat(x, m, is, off + k), g, b), slope);
         });
+    }
+
+    /**
+     * xhat = (x[k] - mean)·invStd: a float subtraction, then a float multiplication (no fused
+     * multiply-add), the formula every plane kernel computes xhat by, its vector loops as
+     * {@code x.sub(mean).mul(invStd)}, so that the backward's recomputed xhat has the forward's
+     * bits. (The vector forms are written out in the loops: a helper method taking or returning
+     * vectors, compiled on its own first, can be too big for C2 to inline, and its vectors are then
+     * allocated on the heap.)
+     */
+    private static float xhat(float[] x, float mean, float invStd, int k) {
+        return (x[k] - mean) * invStd;
     }
 
     /** A body over one (n, c) plane of an [N, C, L] tensor: p = n·C + c, its values at [p·L, (p + 1)·L). */
@@ -287,97 +301,137 @@ public final class BatchNormKernels {
         });
     }
 
-    /** Per channel of an [N, C, L] gradient: {@code sumDy[c] = Σ dY} and {@code sumDyXhat[c] = Σ dY·xhat}, in double as {@link #laneSums}. */
-    public static void planeSums(float[] dY, float[] xhat, int n, int c, int l, double[] sumDy, double[] sumDyXhat) {
+    /**
+     * Batch norm's gradient sums per channel of an [N, C, L] input, through its fused activation:
+     * <pre>
+     *   dZ = act'(y)·dY = y ≤ 0 ? slope·dY : dY     (0 when slope is 0; dY when slope is 1, no activation)
+     *   sumDz[c] = Σ dZ,   sumDzXhat[c] = Σ dZ·xhat,   xhat = (x - mean[c])·invStd[c]
+     * </pre>
+     * each term a float, summed in double in the order of {@link #laneSums}. dZ is what
+     * {@code Elementwise.activationBackward} computes; when slope is not 1 it overwrites dY, for
+     * {@link #planeBackward}, in this same pass over the arrays. xhat is recomputed from x as
+     * {@link #planeNormalize} computed it, bit for bit, rather than read from a saved array.
+     *
+     * @param dY    [N, C, L] gradient of the output y; becomes dZ unless slope is 1
+     * @param y     [N, C, L] output of {@link #planeNormalize}, whose sign selects act'; not read when slope is 1
+     * @param x     [N, C, L] input of {@link #planeNormalize}, with its {@code mean} and {@code invStd} ([C])
+     */
+    public static void planeSums(float[] dY, float[] y, float slope, float[] x, float[] mean, float[] invStd, int n, int c, int l,
+                                 double[] sumDz, double[] sumDzXhat) {
+        // with slope 1, act' is 1 whatever the sign: test dY's own values, already being read, rather than read y
+        float[] sign = slope == 1f ? dY : y;
         Parallel.run(c, ch -> {
-            // both sums in one pass over dY, each in the order laneSums adds
+            // both sums in one pass, each in the order laneSums adds
+            float m = mean[ch], is = invStd[ch];
             int body = l - l % LANES;
             double[] lanes = new double[2 * LANES];
-            addLanesTwice(dY, xhat, ch * l, c * l, n, body, lanes);
+            addLanesTwice(dY, sign, slope, x, m, is, ch * l, c * l, n, body, lanes);
             double tail = 0, tailXhat = 0;
             for (int i = 0; i < n; i++)
                 for (int k = (i * c + ch) * l + body, e = (i * c + ch + 1) * l; k < e; k++) {
-                    tail += dY[k];
-                    tailXhat += dY[k] * xhat[k];
+                    float d = dZ(dY, sign, slope, k);
+                    tail += d;
+                    tailXhat += d * xhat(x, m, is, k);
                 }
             double s = 0, sx = 0;
             for (int j = 0; j < LANES; j++) {
                 s += lanes[j];
                 sx += lanes[LANES + j];
             }
-            sumDy[ch] = s + tail;
-            sumDyXhat[ch] = sx + tailXhat;
+            sumDz[ch] = s + tail;
+            sumDzXhat[ch] = sx + tailXhat;
         });
     }
 
+    /** dZ at k as {@code Elementwise.activationBackward} computes it (the sign read from {@code sign}), stored into dY unless slope is 1. */
+    private static float dZ(float[] dY, float[] sign, float slope, int k) {
+        float d = sign[k] <= 0f ? (slope == 0f ? 0f : dY[k] * slope) : dY[k];
+        if (slope != 1f) dY[k] = d;
+        return d;
+    }
+
     /**
-     * lanes[k mod LANES] += dY[o + k] and lanes[LANES + k mod LANES] += dY[o + k]·xhat[o + k] (a float
-     * product), o = first + i·stride, plane after plane, as {@link #addLanes}.
+     * lanes[k mod LANES] += dZ[o + k] and lanes[LANES + k mod LANES] += dZ[o + k]·xhat[o + k] (a float
+     * product), o = first + i·stride, plane after plane, as {@link #addLanes}; dZ and xhat as in
+     * {@link #planeSums}, with the channel's mean m and invStd is.
+     *
+     * <p>The vector loop computes dZ as {@link #dZ} does, lane for lane, in one expression for every
+     * slope rather than a vector chosen by a condition (which C2 would box):
+     * {@code g.blend(fill, y ≤ 0)} with fill = g·slope, or 0 when slope is 0 (where g·0 would be -0
+     * or NaN). A step takes two HALF vectors, 2·DL positions: all LANES with DL = 8; with DL = 4
+     * half of them, the other half's accumulators waiting in a2, a3, b2, b3 and swapped in after
+     * every step (a plane's body is a whole number of LANES, so each plane starts on lanes 0), each
+     * lane still adding its positions in order. Four HALF vectors a step would make the loop too big
+     * for C2 to inline its vector operations (NodeCountInliningCutoff), and they would be allocated.
      */
-    private static void addLanesTwice(float[] dY, float[] xhat, int first, int stride, int n, int body, double[] lanes) {
-        if (Simd.ENABLED && DL == 8) {
-            DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), b0 = DoubleVector.zero(D), b1 = DoubleVector.zero(D);
+    private static void addLanesTwice(float[] dY, float[] sign, float slope, float[] x, float m, float is, int first, int stride, int n,
+                                      int body, double[] lanes) {
+        boolean store = slope != 1f;
+        if (Simd.ENABLED && (DL == 8 || DL == 4)) {
+            FloatVector mv = FloatVector.broadcast(HALF, m), iv = FloatVector.broadcast(HALF, is);
+            VectorMask<Float> zero = HALF.maskAll(slope == 0f);
+            DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             for (int i = 0, off = first; i < n; i++, off += stride)
-                for (int k = off, e = off + body; k < e; k += LANES) {
-                    FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 8);
+                for (int k = off, e = off + body; k < e; k += 2 * DL) {
+                    FloatVector g0 = FloatVector.fromArray(HALF, dY, k), g1 = FloatVector.fromArray(HALF, dY, k + DL);
+                    FloatVector d0 = g0.blend(g0.mul(slope).blend(0f, zero), FloatVector.fromArray(HALF, sign, k).compare(VectorOperators.LE, 0f)),
+                            d1 = g1.blend(g1.mul(slope).blend(0f, zero), FloatVector.fromArray(HALF, sign, k + DL).compare(VectorOperators.LE, 0f));
+                    if (store) {
+                        d0.intoArray(dY, k);
+                        d1.intoArray(dY, k + DL);
+                    }
                     a0 = a0.add(widen(d0));
                     a1 = a1.add(widen(d1));
-                    b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
-                    b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
+                    b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, x, k).sub(mv).mul(iv))));
+                    b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, x, k + DL).sub(mv).mul(iv))));
+                    if (DL == 4) {
+                        DoubleVector t = a0; a0 = a2; a2 = t;
+                        t = a1; a1 = a3; a3 = t;
+                        t = b0; b0 = b2; b2 = t;
+                        t = b1; b1 = b3; b3 = t;
+                    }
                 }
             a0.intoArray(lanes, 0);
-            a1.intoArray(lanes, 8);
-            b0.intoArray(lanes, 16);
-            b1.intoArray(lanes, 24);
-        } else if (Simd.ENABLED && DL == 4) {
-            DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), a2 = DoubleVector.zero(D), a3 = DoubleVector.zero(D),
-                    b0 = DoubleVector.zero(D), b1 = DoubleVector.zero(D), b2 = DoubleVector.zero(D), b3 = DoubleVector.zero(D);
-            for (int i = 0, off = first; i < n; i++, off += stride)
-                for (int k = off, e = off + body; k < e; k += LANES) {
-                    FloatVector d0 = FloatVector.fromArray(HALF, dY, k), d1 = FloatVector.fromArray(HALF, dY, k + 4),
-                            d2 = FloatVector.fromArray(HALF, dY, k + 8), d3 = FloatVector.fromArray(HALF, dY, k + 12);
-                    a0 = a0.add(widen(d0));
-                    a1 = a1.add(widen(d1));
-                    a2 = a2.add(widen(d2));
-                    a3 = a3.add(widen(d3));
-                    b0 = b0.add(widen(d0.mul(FloatVector.fromArray(HALF, xhat, k))));
-                    b1 = b1.add(widen(d1.mul(FloatVector.fromArray(HALF, xhat, k + 4))));
-                    b2 = b2.add(widen(d2.mul(FloatVector.fromArray(HALF, xhat, k + 8))));
-                    b3 = b3.add(widen(d3.mul(FloatVector.fromArray(HALF, xhat, k + 12))));
-                }
-            a0.intoArray(lanes, 0);
-            a1.intoArray(lanes, 4);
-            a2.intoArray(lanes, 8);
-            a3.intoArray(lanes, 12);
-            b0.intoArray(lanes, 16);
-            b1.intoArray(lanes, 20);
-            b2.intoArray(lanes, 24);
-            b3.intoArray(lanes, 28);
+            a1.intoArray(lanes, DL);
+            b0.intoArray(lanes, LANES);
+            b1.intoArray(lanes, LANES + DL);
+            if (DL == 4) {
+                a2.intoArray(lanes, 8);
+                a3.intoArray(lanes, 12);
+                b2.intoArray(lanes, LANES + 8);
+                b3.intoArray(lanes, LANES + 12);
+            }
         } else
             for (int i = 0, off = first; i < n; i++, off += stride)
                 for (int k = 0; k < body; k++) {
-                    lanes[k % LANES] += dY[off + k];
-                    lanes[LANES + k % LANES] += dY[off + k] * xhat[off + k];
+                    float d = dZ(dY, sign, slope, off + k);
+                    lanes[k % LANES] += d;
+                    lanes[LANES + k % LANES] += d * xhat(x, m, is, off + k);
                 }
     }
 
-    /** {@link #batchNormBackward} for an [N, C, L] input: {@code dX (+)= g[c]·(dY - a[c] - xhat·b[c])} per plane, in memory order ({@link #planes}). */
-    public static void planeBackward(float[] dY, float[] xhat, float[] g, float[] a, float[] b, int n, int c, int l,
-                                     float[] dX, boolean accumulate) {
+    /**
+     * {@link #batchNormBackward} for an [N, C, L] input: {@code dX (+)= g[c]·(dZ - a[c] - xhat·b[c])}
+     * per plane, in memory order ({@link #planes}), with dZ as {@link #planeSums} left it in dY and
+     * xhat = (x - mean[c])·invStd[c] recomputed as {@link #planeNormalize} computed it.
+     */
+    public static void planeBackward(float[] dZ, float[] x, float[] mean, float[] invStd, float[] g, float[] a, float[] b,
+                                     int n, int c, int l, float[] dX, boolean accumulate) {
         planes(n, c, l, (p, ch) -> {
-            float gc = g[ch], ac = a[ch], bc = b[ch];
+            float gc = g[ch], ac = a[ch], bc = b[ch], m = mean[ch], is = invStd[ch];
             int off = p * l, k = 0;
             if (Simd.ENABLED) {
-                FloatVector gv = FloatVector.broadcast(S, gc), av = FloatVector.broadcast(S, ac), bv = FloatVector.broadcast(S, bc);
+                FloatVector gv = FloatVector.broadcast(S, gc), av = FloatVector.broadcast(S, ac), bv = FloatVector.broadcast(S, bc),
+                        mv = FloatVector.broadcast(S, m), iv = FloatVector.broadcast(S, is);
                 for (int e = S.loopBound(l); k < e; k += VL) {
-                    FloatVector t = FloatVector.fromArray(S, dY, off + k).sub(av).sub(FloatVector.fromArray(S, xhat, off + k).mul(bv));
+                    FloatVector t = FloatVector.fromArray(S, dZ, off + k).sub(av).sub(FloatVector.fromArray(S, x, off + k).sub(mv).mul(iv).mul(bv));
                     // two stores, not one of a chosen vector: a vector merged from two branches is boxed on the heap
                     if (accumulate) t.fma(gv, FloatVector.fromArray(S, dX, off + k)).intoArray(dX, off + k);
                     else t.mul(gv).intoArray(dX, off + k);
                 }
             }
             for (; k < l; k++) {
-                float t = dY[off + k] - ac - xhat[off + k] * bc;
+                float t = dZ[off + k] - ac - xhat(x, m, is, off + k) * bc;
                 dX[off + k] = accumulate ? Math.fma(t, gc, dX[off + k]) : t * gc;
             }
         });

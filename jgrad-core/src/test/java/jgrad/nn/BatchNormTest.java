@@ -147,6 +147,55 @@ class BatchNormTest {
         }
     }
 
+    /**
+     * BatchNorm2d with a fused ReLU or LeakyReLU against the same layer followed by the separate
+     * activation, in training and evaluation: the same bits in the output and in every gradient,
+     * though the fused backward computes dZ inside its sums and recomputes xhat from x. N = 1 among
+     * the shapes, and H·W below 16 and not a multiple of 16.
+     */
+    @Test
+    void aFusedActivationGivesTheBitsOfTheSeparateOne() {
+        Rng rng = new Rng(15);
+        for (int[] shape : new int[][]{{1, 3, 3, 3}, {4, 2, 5, 7}, {2, 3, 8, 8}})
+            for (float slope : new float[]{0f, 0.2f})
+                for (boolean training : new boolean[]{true, false}) {
+                    int c = shape[1];
+                    Tensor x = Tensor.randn(rng, shape), up = Tensor.randn(rng, shape), w = Tensor.randn(rng, c), b = Tensor.randn(rng, c);
+                    Tensor[] out = new Tensor[2], in = new Tensor[2];
+                    BatchNorm2d[] bn = new BatchNorm2d[2];
+                    for (int k = 0; k < 2; k++) {
+                        bn[k] = new BatchNorm2d(c);
+                        System.arraycopy(w.data(), 0, bn[k].weight.data(), 0, c);
+                        System.arraycopy(b.data(), 0, bn[k].bias.data(), 0, c);
+                        for (int j = 0; j < c; j++) {
+                            bn[k].runningMean.data()[j] = 0.1f * j;
+                            bn[k].runningVar.data()[j] = 0.5f + j;
+                        }
+                        if (!training) bn[k].eval();
+                        in[k] = Tensor.of(x.data().clone(), shape).requiresGrad(true);
+                    }
+                    out[0] = bn[0].forward(in[0], Activation.leakyRelu(slope));
+                    out[1] = slope == 0f ? bn[1].forward(in[1]).relu() : bn[1].forward(in[1]).leakyRelu(slope);
+                    String at = java.util.Arrays.toString(shape) + " slope " + slope + " training " + training;
+                    for (int k = 0; k < 2; k++) out[k].backward(up);
+                    assertArrayEquals(out[1].data(), out[0].data(), "output " + at);
+                    assertArrayEquals(in[1].grad().data(), in[0].grad().data(), "dx " + at);
+                    assertArrayEquals(bn[1].weight.grad().data(), bn[0].weight.grad().data(), "dγ " + at);
+                    assertArrayEquals(bn[1].bias.grad().data(), bn[0].bias.grad().data(), "dβ " + at);
+                }
+    }
+
+    /** The backward recomputes xhat from the input, so an input changed in place after the forward is an error, not a wrong gradient. */
+    @Test
+    void anInputChangedInPlaceBeforeTheBackwardIsAnError() {
+        Tensor x = Tensor.randn(new Rng(16), 2, 3, 4, 4).requiresGrad(true);
+        Tensor y = new BatchNorm2d(3).forward(x, Activation.RELU);
+        x.data()[0] += 1f;
+        x.bumpVersion();
+        var e = assertThrows(IllegalStateException.class, () -> y.backward(Tensor.ones(2, 3, 4, 4)));
+        assertTrue(e.getMessage().contains("modified in place"), e.getMessage());
+    }
+
     @Test
     void wrongRanksAndChannelCountsAreErrorsNamingTheShapes() {
         var e = assertThrows(IllegalArgumentException.class, () -> new BatchNorm2d(3).forward(Tensor.zeros(4, 3)));

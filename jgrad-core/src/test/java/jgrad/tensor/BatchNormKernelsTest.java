@@ -67,27 +67,66 @@ class BatchNormKernelsTest {
     }
 
     @Test
-    void planeStatisticsAndGradientSumsAddInTheirDocumentedOrder() {
+    void planeStatisticsAddInTheirDocumentedOrder() {
         Rng rng = new Rng(6);
-        for (int n = 0; n <= 3; n++)
+        for (int n = 1; n <= 3; n++)
             for (int c = 1; c <= 3; c++)
-                for (int l = 0; l <= 2 * BatchNormKernels.LANES + 3; l++) {
-                    float[] x = random(rng, n * c * l), y = random(rng, n * c * l);
+                for (int l = 1; l <= 2 * BatchNormKernels.LANES + 3; l++) {
+                    float[] x = random(rng, n * c * l);
                     float[] mean = new float[c];
-                    double[] sq = new double[c], sumDy = new double[c], sumDyXhat = new double[c];
-                    if (n * l > 0) BatchNormKernels.planeStatistics(x, n, c, l, mean, sq);
-                    BatchNormKernels.planeSums(x, y, n, c, l, sumDy, sumDyXhat);
+                    double[] sq = new double[c];
+                    BatchNormKernels.planeStatistics(x, n, c, l, mean, sq);
                     for (int ch = 0; ch < c; ch++) {
                         String at = "n " + n + " c " + c + " l " + l + " channel " + ch;
-                        if (n * l > 0) {
-                            float m = (float) (planeSum(x, null, 0f, n, c, l, ch) / (n * l));
-                            assertEquals(m, mean[ch], 0f, at);
-                            assertEquals(planeSum(x, x, m, n, c, l, ch), sq[ch], 0.0, at);
-                        }
-                        assertEquals(planeSum(x, null, 0f, n, c, l, ch), sumDy[ch], 0.0, at);
-                        assertEquals(planeSum(x, y, 0f, n, c, l, ch), sumDyXhat[ch], 0.0, at);
+                        float m = (float) (planeSum(x, null, 0f, n, c, l, ch) / (n * l));
+                        assertEquals(m, mean[ch], 0f, at);
+                        assertEquals(planeSum(x, x, m, n, c, l, ch), sq[ch], 0.0, at);
                     }
                 }
+    }
+
+    /** The fused activation's gradient, written out: act'(y)·dY, 0 (not -0 or NaN) where y ≤ 0 when slope is 0. */
+    private static float dZ(float y, float dY, float slope) {
+        if (slope == 1f) return dY;
+        return y <= 0f ? (slope == 0f ? 0f : dY * slope) : dY;
+    }
+
+    /**
+     * planeSums through ReLU, LeakyReLU and no activation: dY becomes dZ = act'(y)·dY bit for bit
+     * (and is left alone without activation), and Σ dZ, Σ dZ·xhat, with xhat = (x - mean)·invStd,
+     * add in the documented order. y has exact zeros of both signs, dY negative values and zeros
+     * of both signs, where a multiplication by slope 0 would give -0. Every N and C up to 3, every
+     * L up to two lane groups and a tail (L < 16 and not a multiple of 16 among them).
+     */
+    @Test
+    void planeGradientSumsFuseTheActivationAndAddInTheDocumentedOrder() {
+        Rng rng = new Rng(16);
+        for (int n = 0; n <= 3; n++)
+            for (int c = 1; c <= 3; c++)
+                for (int l = 0; l <= 2 * BatchNormKernels.LANES + 3; l++)
+                    for (float slope : new float[]{0f, 0.2f, 1f}) {
+                        int size = n * c * l;
+                        float[] x = random(rng, size), y = random(rng, size), dY = random(rng, size), mean = random(rng, c), invStd = random(rng, c);
+                        for (int i = 0; i < size; i++) {
+                            if (i % 5 == 1) y[i] = 0f;
+                            if (i % 5 == 3) y[i] = -0f;
+                            if (i % 7 == 2) dY[i] = i % 2 == 0 ? 0f : -0f;
+                        }
+                        float[] dY0 = dY.clone(), dz = new float[size], xhat = new float[size];
+                        for (int i = 0; i < size; i++) {
+                            dz[i] = dZ(y[i], dY0[i], slope);
+                            xhat[i] = (x[i] - mean[i / l % c]) * invStd[i / l % c];
+                        }
+                        double[] sumDz = new double[c], sumDzXhat = new double[c];
+                        BatchNormKernels.planeSums(dY, y, slope, x, mean, invStd, n, c, l, sumDz, sumDzXhat);
+                        String shape = "slope " + slope + " n " + n + " c " + c + " l " + l;
+                        for (int i = 0; i < size; i++)
+                            assertEquals(Float.floatToRawIntBits(dz[i]), Float.floatToRawIntBits(dY[i]), shape + " dZ at " + i);
+                        for (int ch = 0; ch < c; ch++) {
+                            assertEquals(planeSum(dz, null, 0f, n, c, l, ch), sumDz[ch], 0.0, shape + " channel " + ch);
+                            assertEquals(planeSum(dz, xhat, 0f, n, c, l, ch), sumDzXhat[ch], 0.0, shape + " channel " + ch);
+                        }
+                    }
     }
 
     /**
@@ -155,14 +194,18 @@ class BatchNormKernelsTest {
                 }
     }
 
-    /** planeNormalize and planeBackward against their per-element definitions, on every small [N, C, L]. */
+    /**
+     * planeNormalize, planeSums and planeBackward composed as the backward composes them, against
+     * their per-element definitions, on every small [N, C, L]: the backward recomputes xhat from x,
+     * so its values must be the forward's bits.
+     */
     @Test
     void planeNormaliseAndInputGradient() {
         Rng rng = new Rng(8);
         for (int n = 0; n <= 3; n++)
             for (int c = 1; c <= 3; c++)
                 for (int l = 0; l <= 2 * Simd.VL + 3; l++)
-                    for (float slope : new float[]{0f, 0.2f}) checkPlanes(rng, n, c, l, slope);
+                    for (float slope : new float[]{0f, 0.2f, 1f}) checkPlanes(rng, n, c, l, slope);
     }
 
     /**
@@ -185,19 +228,24 @@ class BatchNormKernelsTest {
     private static void checkPlanes(Rng rng, int n, int c, int l, float slope) {
         int size = n * c * l;
         float[] x = random(rng, size), dY = random(rng, size), mean = random(rng, c), invStd = random(rng, c);
-        float[] gamma = random(rng, c), beta = random(rng, c), xhat = new float[size], y = new float[size];
-        float[] dX = random(rng, size), dX0 = dX.clone(), assigned = random(rng, size);
-        BatchNormKernels.planeNormalize(x, mean, invStd, gamma, beta, slope, n, c, l, xhat, y);
-        BatchNormKernels.planeBackward(dY, xhat, gamma, mean, beta, n, c, l, dX, true);
-        BatchNormKernels.planeBackward(dY, xhat, gamma, mean, beta, n, c, l, assigned, false);   // overwrites
-        double[] sumDy = new double[c], sumDyXhat = new double[c], sq = new double[c];
+        float[] gamma = random(rng, c), beta = random(rng, c), y = new float[size];
+        float[] dX = random(rng, size), dX0 = dX.clone(), assigned = random(rng, size), dz = new float[size], xhat = new float[size];
+        for (int i = 0; i < size; i++) {
+            int ch = i / l % c;
+            xhat[i] = (x[i] - mean[ch]) * invStd[ch];
+        }
+        BatchNormKernels.planeNormalize(x, mean, invStd, gamma, beta, slope, n, c, l, y);
+        for (int i = 0; i < size; i++) dz[i] = dZ(y[i], dY[i], slope);
+        double[] sumDz = new double[c], sumDzXhat = new double[c], sq = new double[c];
         float[] means = new float[c];
-        BatchNormKernels.planeSums(dY, xhat, n, c, l, sumDy, sumDyXhat);
+        BatchNormKernels.planeSums(dY, y, slope, x, mean, invStd, n, c, l, sumDz, sumDzXhat);   // dY becomes dZ
+        BatchNormKernels.planeBackward(dY, x, mean, invStd, gamma, mean, beta, n, c, l, dX, true);
+        BatchNormKernels.planeBackward(dY, x, mean, invStd, gamma, mean, beta, n, c, l, assigned, false);   // overwrites
         if (size > 0) BatchNormKernels.planeStatistics(x, n, c, l, means, sq);
         for (int ch = 0; ch < c; ch++) {
             String at = "n " + n + " c " + c + " l " + l + " channel " + ch;
-            assertEquals(planeSum(dY, null, 0f, n, c, l, ch), sumDy[ch], 0.0, at);
-            assertEquals(planeSum(dY, xhat, 0f, n, c, l, ch), sumDyXhat[ch], 0.0, at);
+            assertEquals(planeSum(dz, null, 0f, n, c, l, ch), sumDz[ch], 0.0, at);
+            assertEquals(planeSum(dz, xhat, 0f, n, c, l, ch), sumDzXhat[ch], 0.0, at);
             if (size > 0) {
                 float m = (float) (planeSum(x, null, 0f, n, c, l, ch) / ((double) n * l));
                 assertEquals(m, means[ch], 0f, at);
@@ -207,11 +255,11 @@ class BatchNormKernelsTest {
         for (int i = 0; i < size; i++) {
             int ch = i / l % c;
             String at = "slope " + slope + " n " + n + " c " + c + " l " + l + " at " + i;
-            float h = (x[i] - mean[ch]) * invStd[ch];
-            assertEquals(h, xhat[i], 0f, at);
+            float h = xhat[i];
             assertEquals(Elementwise.activate(Math.fma(h, gamma[ch], beta[ch]), slope), y[i], 0f, at);
-            assertEquals(Math.fma(dY[i] - mean[ch] - h * beta[ch], gamma[ch], dX0[i]), dX[i], 0f, at);
-            assertEquals((dY[i] - mean[ch] - h * beta[ch]) * gamma[ch], assigned[i], 0f, at);
+            assertEquals(Float.floatToRawIntBits(dz[i]), Float.floatToRawIntBits(dY[i]), at);
+            assertEquals(Math.fma(dz[i] - mean[ch] - h * beta[ch], gamma[ch], dX0[i]), dX[i], 0f, at);
+            assertEquals((dz[i] - mean[ch] - h * beta[ch]) * gamma[ch], assigned[i], 0f, at);
         }
     }
 }
