@@ -73,7 +73,7 @@ public final class Normalization {
             }
         }
         // the plane kernels keep no xhat: their backward recomputes it from X, which the tape keeps
-        float[] xhat = planes ? null : new float[X.length], y = new float[X.length];
+        float[] xhat = planes ? null : Workspace.floats(X.length), y = Workspace.floats(X.length);
         float[] W = weight == null ? filled(c, 1f) : weight.data, B = bias == null ? new float[c] : bias.data;
         if (planes) BatchNormKernels.planeNormalize(X, mean, invStd, W, B, slope, n, c, l, y);
         else {
