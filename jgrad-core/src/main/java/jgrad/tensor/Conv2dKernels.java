@@ -351,7 +351,7 @@ public final class Conv2dKernels {
      */
     private static void shiftedPlane(float[] x, int src, float[] col, int dst, int h, int w, int dy, int dx) {
         int shift = dy * w + dx, n = h * w;
-        int from = Math.max(0, -shift), to = Math.min(n, n - shift); // dst positions whose source lies in the plane
+        int from = Math.min(n, Math.max(0, -shift)), to = Math.min(n, n - shift); // dst positions whose source lies in the plane (none when the shift passes the whole plane)
         for (int i = 0; i < from; i++) col[dst + i] = 0f;
         if (to > from) System.arraycopy(x, src + from + shift, col, dst + from, to - from);
         for (int i = Math.max(from, to); i < n; i++) col[dst + i] = 0f;
