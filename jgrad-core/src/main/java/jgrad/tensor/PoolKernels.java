@@ -145,32 +145,15 @@ public final class PoolKernels {
         Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain((long) l * kH * kW), (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 int plane = p * hw;
-                if (vector) {
-                    maxPool2x2Plane(x, plane, w, ho, wo, y, indices, p * l);
-                    continue;
-                }
-                for (int oh = 0, o = p * l; oh < ho; oh++)
-                    for (int ow = 0, i = oh * sH * w; ow < wo; ow++, o++, i += sW) {
-                        float max = Float.NEGATIVE_INFINITY;
-                        int at = i;
-                        if (twoByTwo) {
-                            // selects rather than branches: on real activations which tap wins is a coin toss
-                            float v = x[plane + i];
-                            boolean take = v > max || v != v;
-                            max = take ? v : max;
-                            v = x[plane + i + 1];
-                            take = v > max || v != v;
-                            max = take ? v : max;
-                            at = take ? i + 1 : at;
-                            v = x[plane + i + w];
-                            take = v > max || v != v;
-                            max = take ? v : max;
-                            at = take ? i + w : at;
-                            v = x[plane + i + w + 1];
-                            take = v > max || v != v;
-                            max = take ? v : max;
-                            at = take ? i + w + 1 : at;
-                        } else
+                if (vector)
+                    maxPool2x2Plane(x, plane, w, ho, wo, y, indices, p * l, hi * l);
+                else if (twoByTwo)
+                    maxPool2x2Rows(x, plane, w, sH, sW, wo, y, indices, p * l, 0, ho);
+                else
+                    for (int oh = 0, o = p * l; oh < ho; oh++)
+                        for (int ow = 0, i = oh * sH * w; ow < wo; ow++, o++, i += sW) {
+                            float max = Float.NEGATIVE_INFINITY;
+                            int at = i;
                             for (int kh = 0, r = i; kh < kH; kh++, r += w)
                                 for (int kw = 0; kw < kW; kw++) {
                                     float v = x[plane + r + kw];
@@ -179,11 +162,39 @@ public final class PoolKernels {
                                         at = r + kw;
                                     }
                                 }
-                        y[o] = max;
-                        indices[o] = at;
-                    }
+                            y[o] = max;
+                            indices[o] = at;
+                        }
             }
         });
+    }
+
+    /**
+     * Output rows [oh0, oh1) of one (n, c) plane of a 2×2 max pooling with strides sH, sW, four taps
+     * unrolled: the scalar twin of {@link #maxPool2x2Plane}, and the rows its vectors cannot reach.
+     * {@code plane} is the plane's offset in x, {@code out} in y and indices.
+     */
+    private static void maxPool2x2Rows(float[] x, int plane, int w, int sH, int sW, int wo, float[] y, int[] indices, int out,
+                                       int oh0, int oh1) {
+        for (int oh = oh0, o = out + oh0 * wo; oh < oh1; oh++)
+            for (int ow = 0, i = oh * sH * w; ow < wo; ow++, o++, i += sW) {
+                // selects rather than branches: on real activations which tap wins is a coin toss
+                float max = x[plane + i], v = x[plane + i + 1];
+                int at = i;
+                boolean take = v > max || v != v;
+                max = take ? v : max;
+                at = take ? i + 1 : at;
+                v = x[plane + i + w];
+                take = v > max || v != v;
+                max = take ? v : max;
+                at = take ? i + w : at;
+                v = x[plane + i + w + 1];
+                take = v > max || v != v;
+                max = take ? v : max;
+                at = take ? i + w + 1 : at;
+                y[o] = max;
+                indices[o] = at;
+            }
     }
 
     private static final VectorSpecies<Float> S = Simd.S;
@@ -191,31 +202,36 @@ public final class PoolKernels {
     private static final int VL = S.length();
 
     /**
-     * One (n, c) plane of a 2×2, stride-2 max pooling, VL outputs of a row at a time: the row's two
-     * input rows are split into their even and odd columns (a two-vector lane selection), and the
-     * four taps compared in the scalar loop's order, lane by lane (x > max or x is NaN replaces),
-     * so the values and indices are the scalar twin's. {@code plane} is the plane's offset in x,
-     * {@code out} in y and indices.
+     * One (n, c) plane of a 2×2, stride-2 max pooling, a vector of outputs at a time: VL outputs of
+     * a row, or two whole rows when a row has at most VL/2 outputs. Each vector's taps come from two
+     * vectors of each input row it reads (a row's next VL floats, or the row two further down, which
+     * belongs to the second output row), split into even and odd columns by a two-vector lane
+     * selection; the four taps are compared in the scalar loop's order, lane by lane (x > max or x is
+     * NaN replaces), so the values and indices are {@link #maxPool2x2Rows}'. {@code plane} is the
+     * plane's offset in x, {@code out} in y and indices.
      *
-     * <p>Written so that C2 keeps the loop free of work that is not the pooling's: the selection
-     * indices are made here from the lane numbers, so their conversion to permutation indices
-     * (selectFrom's float lanes to ints, with its range fix-ups) is done once per plane, outside
-     * the loop; and each vector's masks come from one bit pattern ({@code VectorMask.fromLong}, a
-     * move to a mask register) rather than {@code indexInRange}, whose four-way branch and merged
-     * masks cost more per row than the comparisons. Masks cover a row's last, partial vector,
-     * which is all of a row of the cnn's 14 or 7 outputs.
+     * <p>Loads and stores are whole vectors, without masks (with masks the loop takes about twice
+     * as long): the lanes past a row's end compute garbage that lands in outputs of later rows, of
+     * this plane or the next, which this task writes again afterwards. So a vector may run to
+     * {@code limit}, the end of the task's outputs, and read to the end of x; the rows after the
+     * last such vector, only near those ends, are left to the scalar loop. The selection indices are made here from the
+     * lane numbers, so their conversion to permutation indices (selectFrom's float lanes to ints,
+     * with its range fix-ups) is done once per plane, outside the loop.
      */
-    private static void maxPool2x2Plane(float[] x, int plane, int w, int ho, int wo, float[] y, int[] indices, int out) {
-        FloatVector even = FloatVector.zero(S).addIndex(2), odd = even.add(1f);
-        IntVector twice = IntVector.zero(I).addIndex(2);
-        for (int oh = 0, o = out; oh < ho; oh++, o += wo)
+    private static void maxPool2x2Plane(float[] x, int plane, int w, int ho, int wo, float[] y, int[] indices, int out, int limit) {
+        boolean pairs = 2 * wo <= VL;
+        // lanes from `split` on belong to the second row of a pair; d is where an input row's second vector starts
+        int rows = pairs ? 2 : 1, split = pairs ? wo : VL, d = pairs ? 2 * w : VL, last = (wo - 1) / VL * VL;
+        FloatVector lane = FloatVector.zero(S).addIndex(1);
+        VectorMask<Float> second = lane.compare(VectorOperators.GE, split);
+        FloatVector even = lane.mul(2f).add(VL - 2 * split, second).min(2 * VL - 2), odd = even.add(1f);
+        IntVector twice = IntVector.zero(I).addIndex(2).add(2 * w - 2 * split, second.cast(I));
+        int oh = 0;
+        for (; oh < ho && (long) out + oh * wo + last + VL <= limit && (long) plane + 2L * oh * w + 2 * last + w + d + VL <= x.length; oh += rows)
             for (int ow = 0; ow < wo; ow += VL) {
-                int n = Math.min(VL, wo - ow), at = 2 * oh * w + 2 * ow, i = plane + at;
-                // lanes [0, 2n) of the two vectors of each input row, [0, n) of the output
-                long in = n == VL ? -1L : (1L << 2 * n) - 1, kept = n == VL ? -1L : (1L << n) - 1;
-                VectorMask<Float> lo = VectorMask.fromLong(S, in), hi = VectorMask.fromLong(S, in >>> VL);
-                FloatVector t0 = FloatVector.fromArray(S, x, i, lo), t1 = FloatVector.fromArray(S, x, i + VL, hi);
-                FloatVector b0 = FloatVector.fromArray(S, x, i + w, lo), b1 = FloatVector.fromArray(S, x, i + w + VL, hi);
+                int o = out + oh * wo + ow, at = 2 * oh * w + 2 * ow, i = plane + at;
+                FloatVector t0 = FloatVector.fromArray(S, x, i), t1 = FloatVector.fromArray(S, x, i + d);
+                FloatVector b0 = FloatVector.fromArray(S, x, i + w), b1 = FloatVector.fromArray(S, x, i + w + d);
                 IntVector first = twice.add(at);
                 FloatVector max = even.selectFrom(t0, t1);
                 IntVector arg = first;
@@ -231,9 +247,10 @@ public final class PoolKernels {
                 take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
                 max = max.blend(v, take);
                 arg = arg.blend(first.add(w + 1), take.cast(I));
-                max.intoArray(y, o + ow, VectorMask.fromLong(S, kept));
-                arg.intoArray(indices, o + ow, VectorMask.fromLong(I, kept));
+                max.intoArray(y, o);
+                arg.intoArray(indices, o);
             }
+        maxPool2x2Rows(x, plane, w, 2, 2, wo, y, indices, out, oh, ho);
     }
 
     /**

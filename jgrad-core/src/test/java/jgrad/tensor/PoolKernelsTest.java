@@ -121,6 +121,67 @@ class PoolKernelsTest {
             for (int w = 2; w <= 8 * Simd.VL + 3; w++) checkPools(rng, new Geometry(h % 3, 1 + w % 2, h, w, 2, 2, 2, 2, 0, 0, 1, 1));
     }
 
+    /**
+     * nn.MaxPool2d(2) on every window of four taps from NaN, ±∞, ±0 and 1 (so NaN, -0/+0 ties and
+     * −∞ in every tap position), on rows of 1 to 2·VL + 1 outputs, even and odd input sizes, three
+     * planes: the vector body takes two short rows or part of a long one per vector, and must agree
+     * with the definition bit for bit.
+     */
+    @Test
+    void maxPool2x2KeepsNaNTiesAndSignedZerosInEveryTapPosition() {
+        float[] taps = {Float.NaN, Float.POSITIVE_INFINITY, NEG_INF, 0f, -0f, 1f};
+        Rng rng = new Rng(37);
+        int window = 0;
+        for (int wo = 1; wo <= 2 * Simd.VL + 1; wo++)
+            for (int extra = 0; extra <= 1; extra++) {
+                int ho = 5, h = 2 * ho + (wo + extra) % 2, w = 2 * wo + extra;
+                Geometry g = new Geometry(1, 3, h, w, 2, 2, 2, 2, 0, 0, 1, 1);
+                float[] x = new float[g.inputSize()];
+                for (int i = 0; i < x.length; i++) x[i] = taps[(int) (rng.uniform() * taps.length)];   // what the odd row and column keep
+                for (int p = 0; p < 3; p++)
+                    for (int oh = 0; oh < ho; oh++)
+                        for (int ow = 0; ow < wo; ow++, window++)
+                            for (int t = 0, code = window % 1296; t < 4; t++, code /= 6)
+                                x[p * h * w + (2 * oh + t / 2) * w + 2 * ow + t % 2] = taps[code % 6];
+                float[] want = new float[g.outputSize()], y = new float[g.outputSize()];
+                int[] wantIdx = new int[g.outputSize()], idx = new int[g.outputSize()];
+                naiveMax(x, g, want, wantIdx);
+                PoolKernels.maxPool2dForward(x, y, idx, g);
+                assertArrayEquals(want, y, "max " + g);
+                assertArrayEquals(wantIdx, idx, "argmax " + g);
+            }
+        assertTrue(window >= 6 * 6 * 6 * 6, "every window came up");
+    }
+
+    /**
+     * nn.MaxPool2d(2) on enough planes to be split between two threads, unevenly: each task's
+     * vectors write past a row's end only into outputs that task writes again, never into the other's.
+     */
+    @Test
+    void maxPool2x2SplitAcrossThreadsMatchesItsDefinition() {
+        Rng rng = new Rng(41);
+        int before = Parallel.threads();
+        try {
+            for (int[] hw : new int[][]{{15, 14}, {9, 13}, {5, 3}, {7, 2 * Simd.VL + 3}}) {
+                int l = hw[0] / 2 * (hw[1] / 2), planes = 2 * Conv2dKernels.grain(4L * l) + 3;
+                Geometry g = new Geometry(1, planes, hw[0], hw[1], 2, 2, 2, 2, 0, 0, 1, 1);
+                float[] x = values(rng, g.inputSize()), want = new float[g.outputSize()];
+                int[] wantIdx = new int[g.outputSize()];
+                naiveMax(x, g, want, wantIdx);
+                for (int threads = 1; threads <= 2; threads++) {
+                    Parallel.setThreads(threads);
+                    float[] y = values(rng, g.outputSize());
+                    int[] idx = new int[g.outputSize()];
+                    PoolKernels.maxPool2dForward(x, y, idx, g);
+                    assertArrayEquals(want, y, threads + " threads, max " + g);
+                    assertArrayEquals(wantIdx, idx, threads + " threads, argmax " + g);
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     /** Every height configuration against itself and a rotating sample of width configurations, N 0–2 and C 1–4 rotating. */
     @Test
     void maxAndAvgPoolMatchTheirDefinitionsOnAllSmallShapes() {
