@@ -23,6 +23,8 @@ import java.util.function.IntConsumer;
  */
 public final class Parallel {
     private static final long SPIN_NANOS = 200_000;
+    /** {@link #forRange}'s most ranges per thread. */
+    private static final int RANGES_PER_THREAD = 4;
     private static volatile int threads = checked(Integer.getInteger("jgrad.threads", Runtime.getRuntime().availableProcessors()));
     private static volatile Pool pool;
 
@@ -89,11 +91,14 @@ public final class Parallel {
     }
 
     /**
-     * Splits [0, n) into one contiguous range per thread when n is at least {@code grain}, else runs it
-     * on the calling thread; for element-wise updates whose elements are independent.
+     * Splits [0, n) into contiguous ranges when n is at least {@code grain}, else runs it on the
+     * calling thread; for element-wise updates whose elements are independent. There are up to
+     * {@value #RANGES_PER_THREAD} ranges per thread, each of at least {@code grain} elements where n
+     * allows, claimed as threads come free: the cores of a shared machine often run tens of percent
+     * apart in speed for a while, and with one range each the faster waited for the slower.
      */
     public static void forRange(int n, int grain, Range body) {
-        int tasks = n < grain ? 1 : threads;
+        int tasks = n < grain ? 1 : (int) Math.max(threads, Math.min((long) RANGES_PER_THREAD * threads, n / Math.max(1, grain)));
         if (tasks == 1) {
             body.run(0, n);
             return;
