@@ -20,6 +20,9 @@
  *   <li>A backward writes each input's gradient one way, {@link jgrad.autograd.Tensor#writeGrad}:
  *       it is handed the gradient array and whether to add ({@code +=}) or assign ({@code =}). The
  *       first contribution after {@code zeroGrad} assigns, so no zeros are written or read.</li>
+ *   <li>The ops with large outputs (convolution, batch norm, max pooling, linear, matmul) take their
+ *       output arrays from {@link jgrad.autograd.Workspace#floats}: inside a training or evaluation
+ *       step those are the previous step's arrays, with stale values, so such an op writes every element.</li>
  *   <li>The families record onto {@code Tensor} and {@code Tensor} calls them, so they share this
  *       package: the alternative, families in a package of their own, would make the two packages
  *       depend on each other. {@code nn.Functional} is the public façade over them for layers.</li>
