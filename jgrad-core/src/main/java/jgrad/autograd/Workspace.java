@@ -1,10 +1,12 @@
 package jgrad.autograd;
 
+import java.lang.reflect.Array;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Arrays for the outputs of a training loop's ops, handed back after each step so that the next
@@ -37,10 +39,8 @@ public final class Workspace {
     /** Smaller arrays are cheap to allocate and not worth the bookkeeping. */
     private static final int MIN_LENGTH = 1024;
 
-    private final Map<Integer, ArrayDeque<float[]>> spareFloats = new HashMap<>();
-    private final Map<Integer, ArrayDeque<int[]>> spareInts = new HashMap<>();
-    private final List<float[]> lentFloats = new ArrayList<>();
-    private final List<int[]> lentInts = new ArrayList<>();
+    private final Arrays<float[]> floats = new Arrays<>();
+    private final Arrays<int[]> ints = new Arrays<>();
     private final Step step = new Step();
 
     /** One step: {@link #close} hands every array taken since {@link #enter} back to the workspace. */
@@ -51,10 +51,8 @@ public final class Workspace {
         public void close() {
             if (CURRENT.get() != Workspace.this) throw new IllegalStateException("the workspace's step was closed on a thread that did not enter it");
             CURRENT.remove();
-            for (float[] a : lentFloats) spareFloats.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
-            for (int[] a : lentInts) spareInts.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
-            lentFloats.clear();
-            lentInts.clear();
+            floats.giveBack();
+            ints.giveBack();
         }
     }
 
@@ -68,20 +66,30 @@ public final class Workspace {
     /** An array of n floats for an op's output: with stale values inside a step (the op writes them all), else new. */
     public static float[] floats(int n) {
         Workspace w = CURRENT.get();
-        if (w == null || n < MIN_LENGTH) return new float[n];
-        ArrayDeque<float[]> spares = w.spareFloats.get(n);
-        float[] a = spares == null || spares.isEmpty() ? new float[n] : spares.pop();
-        w.lentFloats.add(a);
-        return a;
+        return w == null || n < MIN_LENGTH ? new float[n] : w.floats.take(n, float[]::new);
     }
 
     /** {@link #floats} for ints (max pooling's indices). */
     public static int[] ints(int n) {
         Workspace w = CURRENT.get();
-        if (w == null || n < MIN_LENGTH) return new int[n];
-        ArrayDeque<int[]> spares = w.spareInts.get(n);
-        int[] a = spares == null || spares.isEmpty() ? new int[n] : spares.pop();
-        w.lentInts.add(a);
-        return a;
+        return w == null || n < MIN_LENGTH ? new int[n] : w.ints.take(n, int[]::new);
+    }
+
+    /** The arrays of one element type: the spare ones by length, and those lent out during the step. */
+    private static final class Arrays<T> {
+        private final Map<Integer, ArrayDeque<T>> spare = new HashMap<>();
+        private final List<T> lent = new ArrayList<>();
+
+        T take(int n, IntFunction<T> make) {
+            ArrayDeque<T> s = spare.get(n);
+            T a = s == null || s.isEmpty() ? make.apply(n) : s.pop();
+            lent.add(a);
+            return a;
+        }
+
+        void giveBack() {
+            for (T a : lent) spare.computeIfAbsent(Array.getLength(a), n -> new ArrayDeque<>()).push(a);
+            lent.clear();
+        }
     }
 }
