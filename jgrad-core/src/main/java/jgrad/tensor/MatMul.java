@@ -356,7 +356,8 @@ public final class MatMul {
         /**
          * {@link #simdStrip} over K in blocks of {@link #KC}: each tile's accumulators wait in a scratch
          * array between blocks, so every C element is still one fused multiply-add chain over p from
-         * zero, with the same values (a float stored and loaded is the same float).
+         * zero, with the same values (a float stored and loaded is the same float). The tile loop is
+         * simdStrip's written out again: sixteen accumulators handed to a shared method would be boxed.
          */
         private void simdStripInBlocks(float[] panel, int off, int ps, int j0, int w, int i0, int i1) {
             float[][] scratch = SCRATCH.get();
