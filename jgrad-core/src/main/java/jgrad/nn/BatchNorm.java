@@ -1,5 +1,6 @@
 package jgrad.nn;
 
+import jgrad.autograd.Normalization;
 import jgrad.autograd.Tensor;
 
 /**
@@ -51,6 +52,19 @@ public abstract class BatchNorm extends Module implements Activation.Fusing {
     public Tensor forward(Tensor x, Activation act) {
         checkInputDim(x);
         Tensor y = Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps, act);
+        if (isTraining()) numBatchesTracked.data()[0]++;
+        return y;
+    }
+
+    /**
+     * {@code maxPool2d(act(bn(x)), 2)} as one primitive, batch norm's output never written
+     * ({@link jgrad.autograd.Normalization#batchNormMaxPool2x2}); {@link Sequential} runs a batch
+     * norm, its activation and a following {@code MaxPool2d(2)} this way.
+     */
+    Tensor forwardPooled(Tensor x, Activation act) {
+        checkInputDim(x);
+        Tensor y = Normalization.batchNormMaxPool2x2(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps,
+                Activation.slopeOf(act));
         if (isTraining()) numBatchesTracked.data()[0]++;
         return y;
     }

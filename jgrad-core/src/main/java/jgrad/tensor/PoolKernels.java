@@ -107,7 +107,7 @@ public final class PoolKernels {
         need(indices.length, "max_pool2d indices", g.outputSize(), g);
         int ho = g.ho(), wo = g.wo(), hw = g.h() * g.w(), l = ho * wo;
         if (g.padH() == 0 && g.padW() == 0 && g.dilH() == 1 && g.dilW() == 1) {
-            maxPool2dUnpadded(x, y, indices, g);
+            maxPool2dUnpadded(x, null, y, indices, g);
             return;
         }
         Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain((long) l * g.kH() * g.kW()), (lo, hi) -> {
@@ -135,20 +135,53 @@ public final class PoolKernels {
     }
 
     /**
+     * Batch norm's output as max pooling reads it when the two run as one pass: per channel c,
+     * z = act(fma((x − mean[c])·invStd[c], gamma[c], beta[c])), act(z) = z > 0 ? z : slope·z (slope 1
+     * for none), the float operations of {@link BatchNormKernels#planeNormalize}, so z has its bits.
+     */
+    public record Normalized(float[] mean, float[] invStd, float[] gamma, float[] beta, float slope) {}
+
+    /**
+     * y = max_pool2d(z, 2) with z = {@code bn} applied to x, without z being written: each tap is
+     * mapped as it is loaded. The values and indices are those of {@link #maxPool2dForward} on
+     * {@code BatchNormKernels.planeNormalize}'s output, bit for bit. The geometry must be a 2×2
+     * window with stride 2, no padding and no dilation.
+     */
+    public static void maxPool2x2Normalized(float[] x, Normalized bn, float[] y, int[] indices, Geometry g) {
+        if (!isPool2x2(g)) throw new IllegalArgumentException("a normalised max pooling takes a 2x2 window with stride 2, got " + g);
+        need(x.length, "max_pool2d input", g.inputSize(), g);
+        need(y.length, "max_pool2d output", g.outputSize(), g);
+        need(indices.length, "max_pool2d indices", g.outputSize(), g);
+        for (float[] a : new float[][]{bn.mean, bn.invStd, bn.gamma, bn.beta})
+            if (a.length < g.c()) throw new IllegalArgumentException("a normalised max pooling of " + g.c() + " channels got " + a.length + " values per channel");
+        maxPool2dUnpadded(x, bn, y, indices, g);
+    }
+
+    /** Whether g is {@code nn.MaxPool2d(2)}'s geometry: a 2×2 window, stride 2, no padding or dilation. */
+    public static boolean isPool2x2(Geometry g) {
+        return g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0
+                && g.dilH() == 1 && g.dilW() == 1;
+    }
+
+    /**
      * {@link #maxPool2dForward} without padding or dilation (every window lies inside the image, so
      * no bounds are computed): the same comparisons in the same order, so the same values and
-     * indices. nn.MaxPool2d(2), the common case, gets its four taps unrolled.
+     * indices. nn.MaxPool2d(2), the common case, gets its four taps unrolled, each taken through
+     * {@code bn} (null for none: the identity map).
      */
-    private static void maxPool2dUnpadded(float[] x, float[] y, int[] indices, Geometry g) {
-        int ho = g.ho(), wo = g.wo(), w = g.w(), hw = g.h() * w, l = ho * wo, kH = g.kH(), kW = g.kW(), sH = g.strideH(), sW = g.strideW();
+    private static void maxPool2dUnpadded(float[] x, Normalized bn, float[] y, int[] indices, Geometry g) {
+        int ho = g.ho(), wo = g.wo(), w = g.w(), hw = g.h() * w, l = ho * wo, kH = g.kH(), kW = g.kW(), sH = g.strideH(), sW = g.strideW(), c = g.c();
         boolean twoByTwo = kH == 2 && kW == 2, vector = Simd.ENABLED && twoByTwo && sH == 2 && sW == 2;
-        Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain((long) l * kH * kW), (lo, hi) -> {
+        Parallel.forRange(g.n() * c, Conv2dKernels.grain((long) l * kH * kW), (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
-                int plane = p * hw;
+                int plane = p * hw, ch = p % c;
+                // the identity map: x - 0 keeps -0, and x·1 + (-0) gives x back for every float
+                float m = bn == null ? 0f : bn.mean[ch], is = bn == null ? 1f : bn.invStd[ch], ga = bn == null ? 1f : bn.gamma[ch],
+                        be = bn == null ? -0f : bn.beta[ch], slope = bn == null ? 1f : bn.slope;
                 if (vector)
-                    maxPool2x2Plane(x, plane, w, ho, wo, y, indices, p * l, hi * l);
+                    maxPool2x2Plane(x, m, is, ga, be, slope, plane, w, ho, wo, y, indices, p * l, hi * l);
                 else if (twoByTwo)
-                    maxPool2x2Rows(x, plane, w, sH, sW, wo, y, indices, p * l, 0, ho);
+                    maxPool2x2Rows(x, m, is, ga, be, slope, plane, w, sH, sW, wo, y, indices, p * l, 0, ho);
                 else
                     for (int oh = 0, o = p * l; oh < ho; oh++)
                         for (int ow = 0, i = oh * sH * w; ow < wo; ow++, o++, i += sW) {
@@ -174,27 +207,32 @@ public final class PoolKernels {
      * unrolled: the scalar twin of {@link #maxPool2x2Plane}, and the rows its vectors cannot reach.
      * {@code plane} is the plane's offset in x, {@code out} in y and indices.
      */
-    private static void maxPool2x2Rows(float[] x, int plane, int w, int sH, int sW, int wo, float[] y, int[] indices, int out,
-                                       int oh0, int oh1) {
+    private static void maxPool2x2Rows(float[] x, float m, float is, float ga, float be, float slope, int plane, int w, int sH, int sW,
+                                       int wo, float[] y, int[] indices, int out, int oh0, int oh1) {
         for (int oh = oh0, o = out + oh0 * wo; oh < oh1; oh++)
             for (int ow = 0, i = oh * sH * w; ow < wo; ow++, o++, i += sW) {
                 // selects rather than branches: on real activations which tap wins is a coin toss
-                float max = x[plane + i], v = x[plane + i + 1];
+                float max = tap(x, plane + i, m, is, ga, be, slope), v = tap(x, plane + i + 1, m, is, ga, be, slope);
                 int at = i;
                 boolean take = v > max || v != v;
                 max = take ? v : max;
                 at = take ? i + 1 : at;
-                v = x[plane + i + w];
+                v = tap(x, plane + i + w, m, is, ga, be, slope);
                 take = v > max || v != v;
                 max = take ? v : max;
                 at = take ? i + w : at;
-                v = x[plane + i + w + 1];
+                v = tap(x, plane + i + w + 1, m, is, ga, be, slope);
                 take = v > max || v != v;
                 max = take ? v : max;
                 at = take ? i + w + 1 : at;
                 y[o] = max;
                 indices[o] = at;
             }
+    }
+
+    /** A tap through batch norm's map, as {@code BatchNormKernels.planeNormalize} computes its output: act(fma((x − m)·is, ga, be)). */
+    private static float tap(float[] x, int k, float m, float is, float ga, float be, float slope) {
+        return Elementwise.activate(Math.fma((x[k] - m) * is, ga, be), slope);
     }
 
     private static final VectorSpecies<Float> S = Simd.S;
@@ -218,7 +256,10 @@ public final class PoolKernels {
      * lane numbers, so their conversion to permutation indices (selectFrom's float lanes to ints,
      * with its range fix-ups) is done once per plane, outside the loop.
      */
-    private static void maxPool2x2Plane(float[] x, int plane, int w, int ho, int wo, float[] y, int[] indices, int out, int limit) {
+    private static void maxPool2x2Plane(float[] x, float m, float is, float ga, float be, float slope, int plane, int w, int ho, int wo,
+                                        float[] y, int[] indices, int out, int limit) {
+        FloatVector mv = FloatVector.broadcast(S, m), iv = FloatVector.broadcast(S, is), gv = FloatVector.broadcast(S, ga),
+                bv = FloatVector.broadcast(S, be);
         boolean pairs = 2 * wo <= VL;
         // lanes from `split` on belong to the second row of a pair; d is where an input row's second vector starts
         int rows = pairs ? 2 : 1, split = pairs ? wo : VL, d = pairs ? 2 * w : VL, last = (wo - 1) / VL * VL;
@@ -230,8 +271,11 @@ public final class PoolKernels {
         for (; oh < ho && (long) out + oh * wo + last + VL <= limit && (long) plane + 2L * oh * w + 2 * last + w + d + VL <= x.length; oh += rows)
             for (int ow = 0; ow < wo; ow += VL) {
                 int o = out + oh * wo + ow, at = 2 * oh * w + 2 * ow, i = plane + at;
-                FloatVector t0 = FloatVector.fromArray(S, x, i), t1 = FloatVector.fromArray(S, x, i + d);
-                FloatVector b0 = FloatVector.fromArray(S, x, i + w), b1 = FloatVector.fromArray(S, x, i + w + d);
+                // each tap through the map, as planeNormalize's vector loop computes it
+                FloatVector t0 = Elementwise.activate(FloatVector.fromArray(S, x, i).sub(mv).mul(iv).fma(gv, bv), slope),
+                        t1 = Elementwise.activate(FloatVector.fromArray(S, x, i + d).sub(mv).mul(iv).fma(gv, bv), slope);
+                FloatVector b0 = Elementwise.activate(FloatVector.fromArray(S, x, i + w).sub(mv).mul(iv).fma(gv, bv), slope),
+                        b1 = Elementwise.activate(FloatVector.fromArray(S, x, i + w + d).sub(mv).mul(iv).fma(gv, bv), slope);
                 IntVector first = twice.add(at);
                 FloatVector max = even.selectFrom(t0, t1);
                 IntVector arg = first;
@@ -250,7 +294,7 @@ public final class PoolKernels {
                 max.intoArray(y, o);
                 arg.intoArray(indices, o);
             }
-        maxPool2x2Rows(x, plane, w, 2, 2, wo, y, indices, out, oh, ho);
+        maxPool2x2Rows(x, m, is, ga, be, slope, plane, w, 2, 2, wo, y, indices, out, oh, ho);
     }
 
     /**
@@ -258,6 +302,10 @@ public final class PoolKernels {
      * of −1 passes nothing. dY and indices: [N, C, Ho, Wo], dX: [N, C, H, W].
      */
     public static void maxPool2dBackward(float[] dY, int[] indices, float[] dX, Geometry g, boolean accumulate) {
+        maxPool2dBackward(dY, null, 1f, indices, dX, g, accumulate);
+    }
+
+    private static void maxPool2dBackward(float[] dY, float[] y, float slope, int[] indices, float[] dX, Geometry g, boolean accumulate) {
         need(dY.length, "max_pool2d output gradient", g.outputSize(), g);
         need(indices.length, "max_pool2d indices", g.outputSize(), g);
         need(dX.length, "max_pool2d input gradient", g.inputSize(), g);
@@ -270,10 +318,28 @@ public final class PoolKernels {
                     if (i < -1 || i >= hw)
                         throw new IllegalArgumentException("max_pool2d indices[" + o + "] = " + i + " is outside the " + g.h() + "x" + g.w()
                                 + " input plane");
-                    if (i >= 0) dX[p * hw + i] += dY[o];
+                    if (i < 0) continue;
+                    float v = dX[p * hw + i] + dY[o];
+                    // act'(z) applied to the sum, as the activation's backward sees it (a -0 gradient has become +0)
+                    if (y != null && y[o] <= 0f) v = slope == 0f ? 0f : v * slope;
+                    dX[p * hw + i] = v;
                 }
             }
         });
+    }
+
+    /**
+     * The backward of {@link #maxPool2x2Normalized} as far as z: dZ = act'(z)·(the gradient
+     * {@link #maxPool2dBackward} routes to z), written onto zeros, act' read from the sign of the
+     * pooled output y (the maximum is the tap the gradient goes to), as
+     * {@code Elementwise.activationBackward} computes it: {@code y ≤ 0 ? slope·g : g}, 0 when slope
+     * is 0. Positions no window routes to get +0, as that activation's backward gives them.
+     * dY, y and indices: [N, C, H/2, W/2], dZ: [N, C, H, W].
+     */
+    public static void maxPool2x2NormalizedBackward(float[] dY, float[] y, float slope, int[] indices, float[] dZ, Geometry g) {
+        if (!isPool2x2(g)) throw new IllegalArgumentException("a normalised max pooling takes a 2x2 window with stride 2, got " + g);
+        need(y.length, "max_pool2d output", g.outputSize(), g);
+        maxPool2dBackward(dY, y, slope, indices, dZ, g, false);
     }
 
     /** y = avg_pool2d(x) with count_include_pad: the window's sum over the image, divided by kH·kW. */

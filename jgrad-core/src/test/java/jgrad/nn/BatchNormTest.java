@@ -148,6 +148,55 @@ class BatchNormTest {
     }
 
     /**
+     * BatchNorm2d, an activation or none, and MaxPool2d(2) in a Sequential, which runs them as one
+     * primitive, against the same three modules called one after the other: the same bits in the
+     * output, every gradient and the running statistics, in training and evaluation. The inputs
+     * have a flat background (a third of the values equal), so windows tie; the shapes have odd
+     * sizes, N = 1, and a width past a vector.
+     */
+    @Test
+    void poolingAfterBatchNormGivesTheBitsOfTheSeparateModules() {
+        Rng rng = new Rng(17);
+        for (int[] shape : new int[][]{{1, 3, 2, 2}, {4, 2, 5, 7}, {2, 3, 8, 8}, {3, 2, 6, 37}})
+            for (int act = 0; act < 3; act++)
+                for (boolean training : new boolean[]{true, false}) {
+                    int c = shape[1];
+                    Tensor x = Tensor.randn(rng, shape);
+                    for (int i = 0; i < x.data().length; i += 3) x.data()[i] = -0.25f;
+                    Tensor w = Tensor.randn(rng, c), b = Tensor.randn(rng, c);
+                    Tensor[] out = new Tensor[2], in = new Tensor[2];
+                    BatchNorm2d[] bn = new BatchNorm2d[2];
+                    for (int k = 0; k < 2; k++) {
+                        bn[k] = new BatchNorm2d(c);
+                        System.arraycopy(w.data(), 0, bn[k].weight.data(), 0, c);
+                        System.arraycopy(b.data(), 0, bn[k].bias.data(), 0, c);
+                        for (int j = 0; j < c; j++) {
+                            bn[k].runningMean.data()[j] = 0.1f * j;
+                            bn[k].runningVar.data()[j] = 0.5f + j;
+                        }
+                        if (!training) bn[k].eval();
+                        in[k] = Tensor.of(x.data().clone(), shape).requiresGrad(true);
+                    }
+                    Module activation = act == 0 ? new ReLU() : act == 1 ? new LeakyReLU(0.2f) : null;
+                    Sequential fused = activation == null ? new Sequential(bn[0], new MaxPool2d(2)) : new Sequential(bn[0], activation, new MaxPool2d(2));
+                    out[0] = fused.forward(in[0]);
+                    Tensor z = bn[1].forward(in[1]);
+                    out[1] = new MaxPool2d(2).forward(activation == null ? z : activation.forward(z));
+                    String at = java.util.Arrays.toString(shape) + " activation " + act + " training " + training;
+                    assertEquals("MaxPool2DWithIndicesBackward0", out[0].gradFn(), at);
+                    Tensor up = Tensor.randn(rng, out[1].shape());
+                    for (int k = 0; k < 2; k++) out[k].backward(up);
+                    assertArrayEquals(out[1].data(), out[0].data(), "output " + at);
+                    assertArrayEquals(in[1].grad().data(), in[0].grad().data(), "dx " + at);
+                    assertArrayEquals(bn[1].weight.grad().data(), bn[0].weight.grad().data(), "dγ " + at);
+                    assertArrayEquals(bn[1].bias.grad().data(), bn[0].bias.grad().data(), "dβ " + at);
+                    assertArrayEquals(bn[1].runningMean.data(), bn[0].runningMean.data(), "running mean " + at);
+                    assertArrayEquals(bn[1].runningVar.data(), bn[0].runningVar.data(), "running var " + at);
+                    assertArrayEquals(bn[1].numBatchesTracked.data(), bn[0].numBatchesTracked.data(), "batches " + at);
+                }
+    }
+
+    /**
      * BatchNorm2d with a fused ReLU or LeakyReLU against the same layer followed by the separate
      * activation, in training and evaluation: the same bits in the output and in every gradient,
      * though the fused backward computes dZ inside its sums and recomputes xhat from x. N = 1 among

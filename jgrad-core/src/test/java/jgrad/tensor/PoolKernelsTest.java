@@ -154,6 +154,43 @@ class PoolKernelsTest {
     }
 
     /**
+     * Max pooling of batch norm's output computed on the fly against batch norm's output written
+     * out and pooled: the same values and indices, bit for bit, on every width from 2 to past four
+     * vectors of output, odd sizes, channels with negative and zero scales, ReLU, LeakyReLU and no
+     * activation, inputs with NaN and ±∞. Then the backward: the gradient routed to the maxima and
+     * through the activation, against max pooling's backward followed by the activation's.
+     */
+    @Test
+    void maxPool2x2OfNormalizedGivesTheBitsOfNormalizingThenPooling() {
+        Rng rng = new Rng(43);
+        for (float slope : new float[]{0f, 0.1f, 1f})
+            for (int h = 2; h <= 5; h++)
+                for (int w = 2; w <= 8 * Simd.VL + 3; w += 1 + w / 8) {
+                    int n = 1 + h % 2, c = 3, l = h * w;
+                    Geometry g = new Geometry(n, c, h, w, 2, 2, 2, 2, 0, 0, 1, 1);
+                    float[] x = values(rng, g.inputSize()), mean = {0.5f, -1f, 0f}, invStd = {0.7f, 2f, 1f}, gamma = {1.5f, -0.5f, 0f},
+                            beta = {0.25f, 0f, -0f};
+                    float[] z = new float[x.length], want = new float[g.outputSize()], y = new float[g.outputSize()];
+                    int[] wantIdx = new int[g.outputSize()], idx = new int[g.outputSize()];
+                    BatchNormKernels.planeNormalize(x, mean, invStd, gamma, beta, slope, n, c, l, z);
+                    PoolKernels.maxPool2dForward(z, want, wantIdx, g);
+                    PoolKernels.maxPool2x2Normalized(x, new PoolKernels.Normalized(mean, invStd, gamma, beta, slope), y, idx, g);
+                    String at = g + " slope " + slope;
+                    assertArrayEquals(want, y, "max " + at);
+                    assertArrayEquals(wantIdx, idx, "argmax " + at);
+
+                    float[] dY = values(rng, g.outputSize()), dZ = new float[x.length];
+                    for (int i = 0; i < dY.length; i += 5) dY[i] = -0f;   // routed to +0 or scaled, as the separate ops do
+                    float[] routed = new float[x.length];
+                    PoolKernels.maxPool2dBackward(dY, wantIdx, routed, g, false);
+                    Elementwise.activationBackward(z, slope, routed, routed, routed.length, false);
+                    java.util.Arrays.fill(dZ, Float.NaN);   // every element is written
+                    PoolKernels.maxPool2x2NormalizedBackward(dY, y, slope, idx, dZ, g);
+                    assertArrayEquals(routed, dZ, "dZ " + at);
+                }
+    }
+
+    /**
      * nn.MaxPool2d(2) on enough planes to be split between two threads, unevenly: each task's
      * vectors write past a row's end only into outputs that task writes again, never into the other's.
      */
