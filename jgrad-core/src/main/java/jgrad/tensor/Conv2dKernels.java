@@ -2,6 +2,9 @@ package jgrad.tensor;
 
 import java.util.Arrays;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
 /**
  * 2-D convolution over NCHW {@code float[]}, with PyTorch's {@code conv2d} semantics (a
  * cross-correlation, zero padding, groups), its input gradient and its weight and bias gradients.
@@ -176,7 +179,7 @@ public final class Conv2dKernels {
             int yo = n * g.cout() * l;
             for (int grp = 0; grp < g.groups(); grp++)
                 MatMul.mm(simd, w, grp * coutG * k, true, dY, yo + grp * coutG * l, false, col, grp * k * l, k, l, coutG, false);
-            col2im(col, n, g, dX, accumulate);
+            col2im(simd, col, n, g, dX, accumulate);
         });
     }
 
@@ -259,12 +262,16 @@ public final class Conv2dKernels {
      * added back onto the positions it was read from. col is [Cin·kH·kW, Ho·Wo]; a "same" stride-1
      * convolution's rows are overwritten (see {@link #shiftedAdd}). One task owns whole planes of dX.
      */
-    private static void col2im(float[] col, int n, Geometry g, float[] dX, boolean accumulate) {
+    private static void col2im(boolean simd, float[] col, int n, Geometry g, float[] dX, boolean accumulate) {
         int ho = g.ho(), wo = g.wo(), l = ho * wo, hw = g.h() * g.w(), kk = g.kH() * g.kW();
         boolean shifted = g.shifts();
         Parallel.forRange(g.cin(), grain((long) kk * l), (lo, hi) -> {
             for (int c = lo; c < hi; c++) {
                 int plane = (n * g.cin() + c) * hw;
+                if (simd && shifted) {
+                    shiftedAdds(col, c * kk * l, dX, plane, g, accumulate);
+                    continue;
+                }
                 if (!accumulate) Arrays.fill(dX, plane, plane + hw, 0f);
                 for (int kh = 0; kh < g.kH(); kh++)
                     for (int kw = 0; kw < g.kW(); kw++) {
@@ -301,6 +308,52 @@ public final class Conv2dKernels {
                 else for (int j = 0; j < Math.min(w, -dx); j++) col[base + j] = -0f;
             }
         for (int i = from, d = plane + from + shift; i < to; i++, d++) dX[d] += col[src + i];
+    }
+
+    /**
+     * One channel's {@link #shiftedAdd}s, its kH·kW rows of col (from col[src], Ho·Wo apart) onto the
+     * plane of dX at dX[plane], a vector of dX at a time: each vector adds its values from every row
+     * in the rows' order, the order of the row-by-row passes, so each element gets the same sum, and
+     * dX is loaded and stored once instead of once per row. Positions where some row's source begins
+     * or ends (the first and last row or so of the plane) go one at a time, in the same order.
+     */
+    private static void shiftedAdds(float[] col, int src, float[] dX, int plane, Geometry g, boolean accumulate) {
+        int h = g.h(), w = g.w(), n = h * w, kk = g.kH() * g.kW();
+        int[] shift = new int[kk];
+        // the positions of dX every row reaches: [vlo, vhi)
+        int vlo = 0, vhi = n;
+        for (int r = 0; r < kk; r++) {
+            int dy = r / g.kW() * g.dilH() - g.padH(), dx = r % g.kW() * g.dilW() - g.padW(), base = src + r * n;
+            shift[r] = dy * w + dx;
+            vlo = Math.max(vlo, Math.max(0, shift[r]));
+            vhi = Math.min(vhi, Math.min(n, n + shift[r]));
+            // as in shiftedAdd: the columns that wrapped round a row edge add −0.0, which changes nothing
+            if (dx != 0)
+                for (int row = 0, at = base; row < h; row++, at += w)
+                    if (dx > 0) for (int j = Math.max(0, w - dx); j < w; j++) col[at + j] = -0f;
+                    else for (int j = 0; j < Math.min(w, -dx); j++) col[at + j] = -0f;
+        }
+        int o = 0;
+        for (; o < Math.min(vlo, n); o++) dX[plane + o] = sumOfShifts(col, src, n, shift, o, accumulate ? dX[plane + o] : 0f);
+        // dX's values or zeros by a blend, not by a branch: a vector merged from two branches is boxed on the heap
+        VectorMask<Float> keep = Simd.S.maskAll(accumulate);
+        FloatVector zero = FloatVector.zero(Simd.S);
+        for (; o + Simd.VL <= vhi; o += Simd.VL) {
+            FloatVector v = zero.blend(FloatVector.fromArray(Simd.S, dX, plane + o), keep);
+            for (int r = 0; r < kk; r++) v = v.add(FloatVector.fromArray(Simd.S, col, src + r * n + o - shift[r]));
+            v.intoArray(dX, plane + o);
+        }
+        for (; o < n; o++) dX[plane + o] = sumOfShifts(col, src, n, shift, o, accumulate ? dX[plane + o] : 0f);
+    }
+
+    /** start + each row's value for dX position o, rows in order, those whose source is outside the plane skipped. */
+    private static float sumOfShifts(float[] col, int src, int n, int[] shift, int o, float start) {
+        float v = start;
+        for (int r = 0; r < shift.length; r++) {
+            int i = o - shift[r];
+            if (i >= 0 && i < n) v += col[src + r * n + i];
+        }
+        return v;
     }
 
     /**
