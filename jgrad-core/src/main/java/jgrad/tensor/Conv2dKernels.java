@@ -36,9 +36,12 @@ import jdk.incubator.vector.VectorMask;
  * <p>The weight gradient dW = Σ_n dY_n·col_nᵀ sums over samples, so it goes by chunks of samples
  * instead: a chunk is unfolded into col[(c, kh, kw), (n, oh, ow)], dY's chunk gathered into
  * [Cout, (n, oh, ow)], and each group's dW_g gets one GEMM of K = chunk·Ho·Wo. Chunks hold as many
- * samples as keep those two buffers near 2²⁰ floats (4 MB) each. Every sum runs in a fixed order
- * and every output element is written by one task, so results do not depend on the thread count.
- * The Vector API work is MatMul's, whose scalar twin gives the same values.
+ * samples as keep those two buffers near 2²⁰ floats (4 MB) each. Filters of at most
+ * {@link #FEW_TAPS} taps (a first layer's 3×3 on grey or colour images) would make that GEMM a
+ * vector or two wide; their dW sums along the positions instead, in {@link #LANES} lanes
+ * ({@link #weightGradientInLanes}). Every sum runs in a fixed order and every output element is
+ * written by one task, so results do not depend on the thread count. The Vector API work is
+ * MatMul's, the lanes' and col2im's; each has a scalar twin that gives the same values.
  */
 public final class Conv2dKernels {
     /** Floats per weight-gradient chunk buffer (the column matrix, or dY's chunk as [Cout, chunk·Ho·Wo]). */
@@ -203,6 +206,15 @@ public final class Conv2dKernels {
             Arrays.fill(dW, 0, g.weightSize(), 0f);
             if (dB != null) Arrays.fill(dB, 0, g.cout(), 0f);
         }
+        if (k <= FEW_TAPS) {
+            weightGradientInLanes(simd, dY, x, dW, g);
+            if (dB != null)
+                for (int n0 = 0; n0 < g.n(); n0 += chunk) {
+                    int first = n0, nb = Math.min(chunk, g.n() - n0);
+                    Parallel.forRange(g.cout(), Math.max(8, grain((long) nb * l)), (lo, hi) -> biasChunk(dY, first, nb, l, g.cout(), lo, hi, dB));
+                }
+            return;
+        }
         float[][] scratch = SCRATCH.get();
         for (int n0 = 0; n0 < g.n(); n0 += chunk) {
             int nb = Math.min(chunk, g.n() - n0), cols = nb * l;
@@ -211,6 +223,111 @@ public final class Conv2dKernels {
             gather(dy, dY, dB, n0, nb, g);
             for (int grp = 0; grp < g.groups(); grp++)
                 MatMul.mm(simd, dy, grp * coutG * cols, false, col, grp * k * cols, true, dW, grp * coutG * k, coutG, k, cols, true);
+        }
+    }
+
+    /** Filters with at most this many taps have their weight gradient summed in lanes ({@link #weightGradientInLanes}). */
+    static final int FEW_TAPS = 32;
+    /** The lanes of {@link #weightGradientInLanes}: a fixed number, whatever the vector width. */
+    static final int LANES = 16;
+
+    /**
+     * dW[co, t] += Σ_n Σ_l dY[n, co, l]·col_n[t, l] for a convolution whose filters have K = Cin/groups·kH·kW
+     * ≤ {@link #FEW_TAPS} taps (a first layer on grey or colour images: 9 or 27). As a GEMM this has K
+     * columns, a vector or two, mostly padding, and one broadcast per multiply-add. Here the
+     * sum runs along the positions instead, in {@link #LANES} float lanes: position l of each sample
+     * goes to lane l mod LANES, sample after sample, each lane one fused multiply-add chain; the
+     * positions past the last whole group of LANES go to a chain of their own; then the lanes are added
+     * in order and that chain last. The order depends on neither the vector width nor the thread
+     * count (the threads split the output channels), and the scalar twin adds the same way.
+     */
+    private static void weightGradientInLanes(boolean simd, float[] dY, float[] x, float[] dW, Geometry g) {
+        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), rows = g.cin() * g.kH() * g.kW();
+        int body = l - l % LANES, step = simd && Simd.VL <= LANES ? Simd.VL : 1;
+        // one range of channels per thread: each unfolds every sample for itself
+        Parallel.forRange(g.cout(), Math.ceilDiv(g.cout(), Parallel.threads()), (lo, hi) -> {
+            float[] col = new float[rows * l], lanes = new float[(hi - lo) * k * LANES], tails = new float[(hi - lo) * k];
+            for (int n = 0; n < g.n(); n++) {
+                im2col(x, n, 1, g, col);
+                for (int co = lo; co < hi; co++) {
+                    int dy = (n * g.cout() + co) * l, c0 = co / coutG * k * l, acc = (co - lo) * k;
+                    if (step > 1)
+                        // four taps at a time, so that four chains overlap; a last group short of four repeats its last tap,
+                        // whose copies compute and store the same values
+                        for (int t0 = 0; t0 < k; t0 += 4) {
+                            int t1 = Math.min(t0 + 1, k - 1), t2 = Math.min(t0 + 2, k - 1), t3 = Math.min(t0 + 3, k - 1);
+                            for (int j = 0; j < LANES; j += step) {
+                                int a0 = (acc + t0) * LANES + j, a1 = (acc + t1) * LANES + j, a2 = (acc + t2) * LANES + j, a3 = (acc + t3) * LANES + j;
+                                FloatVector v0 = FloatVector.fromArray(Simd.S, lanes, a0), v1 = FloatVector.fromArray(Simd.S, lanes, a1),
+                                        v2 = FloatVector.fromArray(Simd.S, lanes, a2), v3 = FloatVector.fromArray(Simd.S, lanes, a3);
+                                for (int b = j; b < body; b += LANES) {
+                                    FloatVector d = FloatVector.fromArray(Simd.S, dY, dy + b);
+                                    v0 = d.fma(FloatVector.fromArray(Simd.S, col, c0 + t0 * l + b), v0);
+                                    v1 = d.fma(FloatVector.fromArray(Simd.S, col, c0 + t1 * l + b), v1);
+                                    v2 = d.fma(FloatVector.fromArray(Simd.S, col, c0 + t2 * l + b), v2);
+                                    v3 = d.fma(FloatVector.fromArray(Simd.S, col, c0 + t3 * l + b), v3);
+                                }
+                                v0.intoArray(lanes, a0);
+                                v1.intoArray(lanes, a1);
+                                v2.intoArray(lanes, a2);
+                                v3.intoArray(lanes, a3);
+                            }
+                        }
+                    else
+                        for (int t = 0; t < k; t++)
+                            for (int j = 0; j < LANES; j++) {
+                                float v = lanes[(acc + t) * LANES + j];
+                                for (int b = j; b < body; b += LANES) v = Math.fma(dY[dy + b], col[c0 + t * l + b], v);
+                                lanes[(acc + t) * LANES + j] = v;
+                            }
+                    for (int t = 0; t < k; t++) {
+                        float tail = tails[acc + t];
+                        for (int b = body; b < l; b++) tail = Math.fma(dY[dy + b], col[c0 + t * l + b], tail);
+                        tails[acc + t] = tail;
+                    }
+                }
+            }
+            for (int i = 0; i < (hi - lo) * k; i++) {
+                float sum = 0f;
+                for (int j = 0; j < LANES; j++) sum += lanes[i * LANES + j];
+                dW[lo * k + i] += sum + tails[i];
+            }
+        });
+    }
+
+    /**
+     * dB[co] += Σ_{n < nb, l} dY[n0 + n, co, l] for co in [lo, hi), each one float chain in (n, l) order,
+     * as {@link #addRowSums} adds a gathered chunk. Eight channels go at once, their chains independent.
+     */
+    private static void biasChunk(float[] dY, int n0, int nb, int l, int cout, int lo, int hi, float[] dB) {
+        int co = lo;
+        for (; co + 8 <= hi; co += 8) {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            for (int n = 0; n < nb; n++)
+                for (int i = 0, a = ((n0 + n) * cout + co) * l; i < l; i++, a++) {
+                    s0 += dY[a];
+                    s1 += dY[a + l];
+                    s2 += dY[a + 2 * l];
+                    s3 += dY[a + 3 * l];
+                    s4 += dY[a + 4 * l];
+                    s5 += dY[a + 5 * l];
+                    s6 += dY[a + 6 * l];
+                    s7 += dY[a + 7 * l];
+                }
+            dB[co] += s0;
+            dB[co + 1] += s1;
+            dB[co + 2] += s2;
+            dB[co + 3] += s3;
+            dB[co + 4] += s4;
+            dB[co + 5] += s5;
+            dB[co + 6] += s6;
+            dB[co + 7] += s7;
+        }
+        for (; co < hi; co++) {
+            float sum = 0f;
+            for (int n = 0; n < nb; n++)
+                for (int i = 0, a = ((n0 + n) * cout + co) * l; i < l; i++) sum += dY[a + i];
+            dB[co] += sum;
         }
     }
 

@@ -211,12 +211,17 @@ class Conv2dKernelsTest {
         assertTrue(cases > chans.size() * 10, "every channel configuration meets many spatial ones");
     }
 
-    /** Batches large enough to be cut into chunks, with groups and mixed strides; and the same bits for 1 and 2 threads. */
+    /**
+     * Batches large enough to be cut into chunks, with groups and mixed strides, and first layers
+     * whose weight gradient sums in lanes (9 taps on 28×28, 27 on 13×11, whose positions leave a
+     * tail past the lanes); the same bits for 1 and 2 threads.
+     */
     @Test
     void chunkedBatchesMatchAndDoNotDependOnTheThreadCount() {
         Rng rng = new Rng(12);
         Geometry[] shapes = {new Geometry(20, 16, 28, 28, 8, 3, 3, 1, 1, 1, 1, 1, 1, 2),
-                new Geometry(7, 6, 17, 13, 4, 5, 3, 2, 1, 2, 1, 1, 2, 2)};
+                new Geometry(7, 6, 17, 13, 4, 5, 3, 2, 1, 2, 1, 1, 2, 2), new Geometry(20, 1, 28, 28, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+                new Geometry(9, 3, 13, 11, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1)};
         assertTrue(shapes[0].chunk() < shapes[0].n(), "the first shape is processed in several chunks");
         int before = Parallel.threads();
         try {
