@@ -206,13 +206,13 @@ public final class Conv2dKernels {
             Arrays.fill(dW, 0, g.weightSize(), 0f);
             if (dB != null) Arrays.fill(dB, 0, g.cout(), 0f);
         }
+        if (dB != null)
+            for (int n0 = 0; n0 < g.n(); n0 += chunk) {
+                int first = n0, nb = Math.min(chunk, g.n() - n0);
+                Parallel.forRange(g.cout(), Math.max(8, grain((long) nb * l)), (lo, hi) -> biasChunk(dY, first, nb, l, g.cout(), lo, hi, dB));
+            }
         if (k <= FEW_TAPS) {
             weightGradientInLanes(simd, dY, x, dW, g);
-            if (dB != null)
-                for (int n0 = 0; n0 < g.n(); n0 += chunk) {
-                    int first = n0, nb = Math.min(chunk, g.n() - n0);
-                    Parallel.forRange(g.cout(), Math.max(8, grain((long) nb * l)), (lo, hi) -> biasChunk(dY, first, nb, l, g.cout(), lo, hi, dB));
-                }
             return;
         }
         float[][] scratch = SCRATCH.get();
@@ -220,7 +220,7 @@ public final class Conv2dKernels {
             int nb = Math.min(chunk, g.n() - n0), cols = nb * l;
             float[] col = grow(scratch, 0, g.cin() * g.kH() * g.kW() * cols), dy = grow(scratch, 1, g.cout() * cols);
             im2col(x, n0, nb, g, col);
-            gather(dy, dY, dB, n0, nb, g);
+            gather(dy, dY, n0, nb, g);
             for (int grp = 0; grp < g.groups(); grp++)
                 MatMul.mm(simd, dy, grp * coutG * cols, false, col, grp * k * cols, true, dW, grp * coutG * k, coutG, k, cols, true);
         }
@@ -296,8 +296,9 @@ public final class Conv2dKernels {
     }
 
     /**
-     * dB[co] += Σ_{n < nb, l} dY[n0 + n, co, l] for co in [lo, hi), each one float chain in (n, l) order,
-     * as {@link #addRowSums} adds a gathered chunk. Eight channels go at once, their chains independent.
+     * dB[co] += Σ_{n < nb, l} dY[n0 + n, co, l] for co in [lo, hi): the bias gradient's share of the chunk of
+     * samples n0 .. n0 + nb, each one float chain in (n, l) order. Eight channels go at once: their chains are
+     * independent, so the adds overlap instead of each waiting for the one before it.
      */
     private static void biasChunk(float[] dY, int n0, int nb, int l, int cout, int lo, int hi, float[] dB) {
         int co = lo;
@@ -473,44 +474,13 @@ public final class Conv2dKernels {
         return v;
     }
 
-    /**
-     * dY's samples n0 .. n0 + nb in the weight gradient's GEMM layout: dy[co, (n, l)] = dY[n0 + n, co, l],
-     * and dB[co] += Σ_{n, l} of it (when dB is not null). One task owns whole rows co.
-     */
-    private static void gather(float[] dy, float[] dY, float[] dB, int n0, int nb, Geometry g) {
+    /** dY's samples n0 .. n0 + nb in the weight gradient's GEMM layout: dy[co, (n, l)] = dY[n0 + n, co, l]. One task owns whole rows co. */
+    private static void gather(float[] dy, float[] dY, int n0, int nb, Geometry g) {
         int l = g.ho() * g.wo(), cols = nb * l, cout = g.cout();
         Parallel.forRange(cout, grain(cols), (lo, hi) -> {
             for (int co = lo; co < hi; co++)
                 for (int n = 0; n < nb; n++) System.arraycopy(dY, ((n0 + n) * cout + co) * l, dy, co * cols + n * l, l);
-            if (dB != null) addRowSums(dy, cols, lo, hi, dB);
         });
-    }
-
-    /**
-     * dB[r] += Σ_j m[r·cols + j] for rows lo ≤ r < hi, each sum one float chain in j's order. Four rows
-     * go at once: their chains are independent, so the adds overlap instead of each waiting for the
-     * one before it.
-     */
-    private static void addRowSums(float[] m, int cols, int lo, int hi, float[] dB) {
-        int r = lo;
-        for (; r + 4 <= hi; r += 4) {
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-            for (int j = 0, a = r * cols; j < cols; j++, a++) {
-                s0 += m[a];
-                s1 += m[a + cols];
-                s2 += m[a + 2 * cols];
-                s3 += m[a + 3 * cols];
-            }
-            dB[r] += s0;
-            dB[r + 1] += s1;
-            dB[r + 2] += s2;
-            dB[r + 3] += s3;
-        }
-        for (; r < hi; r++) {
-            float sum = 0f;
-            for (int j = 0, a = r * cols; j < cols; j++) sum += m[a + j];
-            dB[r] += sum;
-        }
     }
 
     /**

@@ -147,6 +147,23 @@ class BatchNormTest {
         }
     }
 
+    /** Two BatchNorm2d(c) with the same random γ and β and running statistics, in training or evaluation mode. */
+    private static BatchNorm2d[] twins(Rng rng, int c, boolean training) {
+        Tensor w = Tensor.randn(rng, c), b = Tensor.randn(rng, c);
+        BatchNorm2d[] bn = new BatchNorm2d[2];
+        for (int k = 0; k < 2; k++) {
+            bn[k] = new BatchNorm2d(c);
+            System.arraycopy(w.data(), 0, bn[k].weight.data(), 0, c);
+            System.arraycopy(b.data(), 0, bn[k].bias.data(), 0, c);
+            for (int j = 0; j < c; j++) {
+                bn[k].runningMean.data()[j] = 0.1f * j;
+                bn[k].runningVar.data()[j] = 0.5f + j;
+            }
+            if (!training) bn[k].eval();
+        }
+        return bn;
+    }
+
     /**
      * BatchNorm2d, an activation or none, and MaxPool2d(2) in a Sequential, which runs them as one
      * primitive, against the same three modules called one after the other: the same bits in the
@@ -163,20 +180,9 @@ class BatchNormTest {
                     int c = shape[1];
                     Tensor x = Tensor.randn(rng, shape);
                     for (int i = 0; i < x.data().length; i += 3) x.data()[i] = -0.25f;
-                    Tensor w = Tensor.randn(rng, c), b = Tensor.randn(rng, c);
+                    BatchNorm2d[] bn = twins(rng, c, training);
                     Tensor[] out = new Tensor[2], in = new Tensor[2];
-                    BatchNorm2d[] bn = new BatchNorm2d[2];
-                    for (int k = 0; k < 2; k++) {
-                        bn[k] = new BatchNorm2d(c);
-                        System.arraycopy(w.data(), 0, bn[k].weight.data(), 0, c);
-                        System.arraycopy(b.data(), 0, bn[k].bias.data(), 0, c);
-                        for (int j = 0; j < c; j++) {
-                            bn[k].runningMean.data()[j] = 0.1f * j;
-                            bn[k].runningVar.data()[j] = 0.5f + j;
-                        }
-                        if (!training) bn[k].eval();
-                        in[k] = Tensor.of(x.data().clone(), shape).requiresGrad(true);
-                    }
+                    for (int k = 0; k < 2; k++) in[k] = Tensor.of(x.data().clone(), shape).requiresGrad(true);
                     Module activation = act == 0 ? new ReLU() : act == 1 ? new LeakyReLU(0.2f) : null;
                     Sequential fused = activation == null ? new Sequential(bn[0], new MaxPool2d(2)) : new Sequential(bn[0], activation, new MaxPool2d(2));
                     out[0] = fused.forward(in[0]);
@@ -209,20 +215,10 @@ class BatchNormTest {
             for (float slope : new float[]{0f, 0.2f})
                 for (boolean training : new boolean[]{true, false}) {
                     int c = shape[1];
-                    Tensor x = Tensor.randn(rng, shape), up = Tensor.randn(rng, shape), w = Tensor.randn(rng, c), b = Tensor.randn(rng, c);
+                    Tensor x = Tensor.randn(rng, shape), up = Tensor.randn(rng, shape);
+                    BatchNorm2d[] bn = twins(rng, c, training);
                     Tensor[] out = new Tensor[2], in = new Tensor[2];
-                    BatchNorm2d[] bn = new BatchNorm2d[2];
-                    for (int k = 0; k < 2; k++) {
-                        bn[k] = new BatchNorm2d(c);
-                        System.arraycopy(w.data(), 0, bn[k].weight.data(), 0, c);
-                        System.arraycopy(b.data(), 0, bn[k].bias.data(), 0, c);
-                        for (int j = 0; j < c; j++) {
-                            bn[k].runningMean.data()[j] = 0.1f * j;
-                            bn[k].runningVar.data()[j] = 0.5f + j;
-                        }
-                        if (!training) bn[k].eval();
-                        in[k] = Tensor.of(x.data().clone(), shape).requiresGrad(true);
-                    }
+                    for (int k = 0; k < 2; k++) in[k] = Tensor.of(x.data().clone(), shape).requiresGrad(true);
                     out[0] = bn[0].forward(in[0], Activation.leakyRelu(slope));
                     out[1] = slope == 0f ? bn[1].forward(in[1]).relu() : bn[1].forward(in[1]).leakyRelu(slope);
                     String at = java.util.Arrays.toString(shape) + " slope " + slope + " training " + training;
