@@ -31,7 +31,10 @@ import jdk.incubator.vector.VectorMask;
  * K = Cin/groups·kH·kW rows of col ({@link MatMul#mm}), straight into the sample's
  * [Cout, Ho·Wo] block of y. The column matrix (225 KB for a 32→64 3×3 layer on 14×14) is still in the
  * thread's cache when the GEMM reads it, and y needs no reordering. The input gradient is the
- * transposed GEMM, W_gᵀ·dY_n, followed by col2im into the sample's planes of dX.
+ * transposed GEMM, W_gᵀ·dY_n, followed by col2im into the sample's planes of dX. The last few
+ * columns of a sample (the last 4 of 196), which MatMul would give a slow strip one vector wide
+ * ({@code MatMul.narrowColumns}), are set aside and multiplied for all samples in one GEMM of full
+ * strips; each output is still the same multiply-add chain, so the values do not change.
  *
  * <p>The weight gradient dW = Σ_n dY_n·col_nᵀ sums over samples, so it goes by chunks of samples
  * instead: a chunk is unfolded into col[(c, kh, kw), (n, oh, ow)], dY's chunk gathered into
@@ -152,6 +155,10 @@ public final class Conv2dKernels {
         if (b != null) need(b, "bias [Cout]", g.cout());
         need(y, "output [N, Cout, Ho, Wo]", g.outputShape());
         int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), rows = g.cin() * g.kH() * g.kW();
+        // the columns a sample's GEMM would leave to a narrow strip: every sample's go into one GEMM after the samples'
+        int r = g.groups() == 1 ? MatMul.narrowColumns(l) : 0, main = l - r, nr = g.n() * r;
+        float[][] own = SCRATCH.get();
+        float[] rest = grow(own, 2, k * nr);
         forEachSample(g.n(), n -> {
             float[] col = grow(SCRATCH.get(), 0, rows * l);
             int yo = n * g.cout() * l;
@@ -159,8 +166,16 @@ public final class Conv2dKernels {
             // the GEMM adds its sum onto the bias: sum + b, the same float as adding the bias after
             if (b != null) for (int co = 0; co < g.cout(); co++) Arrays.fill(y, yo + co * l, yo + (co + 1) * l, b[co]);
             for (int grp = 0; grp < g.groups(); grp++)
-                MatMul.mm(simd, w, grp * coutG * k, false, col, grp * k * l, false, y, yo + grp * coutG * l, coutG, l, k, b != null);
+                MatMul.mm(simd, w, grp * coutG * k, false, k, col, grp * k * l, false, l, y, yo + grp * coutG * l, l, coutG, main, k, b != null);
+            for (int t = 0; t < k && r > 0; t++) System.arraycopy(col, t * l + main, rest, t * nr + n * r, r);
         });
+        if (r == 0) return;
+        float[] sums = grow(own, 3, g.cout() * nr);
+        MatMul.mm(simd, w, 0, false, rest, 0, false, sums, 0, g.cout(), nr, k, false);
+        for (int n = 0; n < g.n(); n++)
+            for (int co = 0; co < g.cout(); co++)
+                for (int j = 0, o = (n * g.cout() + co) * l + main, q = co * nr + n * r; j < r; j++)
+                    y[o + j] = b != null ? y[o + j] + sums[q + j] : sums[q + j];
     }
 
     /**
@@ -177,11 +192,21 @@ public final class Conv2dKernels {
         need(w, "weight [Cout, Cin/groups, kH, kW]", g.weightShape());
         need(dX, "input gradient [N, Cin, H, W]", g.inputShape());
         int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), rows = g.cin() * g.kH() * g.kW();
+        // the columns a sample's GEMM would leave to a narrow strip: every sample's in one GEMM before the samples'
+        int r = g.groups() == 1 ? MatMul.narrowColumns(l) : 0, main = l - r, nr = g.n() * r;
+        float[][] own = SCRATCH.get();
+        float[] rest = grow(own, 2, g.cout() * nr), sums = grow(own, 3, k * nr);
+        if (r > 0) {
+            for (int n = 0; n < g.n(); n++)
+                for (int co = 0; co < g.cout(); co++) System.arraycopy(dY, (n * g.cout() + co) * l + main, rest, co * nr + n * r, r);
+            MatMul.mm(simd, w, 0, true, rest, 0, false, sums, 0, k, nr, g.cout(), false);
+        }
         forEachSample(g.n(), n -> {
             float[] col = grow(SCRATCH.get(), 0, rows * l);
             int yo = n * g.cout() * l;
             for (int grp = 0; grp < g.groups(); grp++)
-                MatMul.mm(simd, w, grp * coutG * k, true, dY, yo + grp * coutG * l, false, col, grp * k * l, k, l, coutG, false);
+                MatMul.mm(simd, w, grp * coutG * k, true, k, dY, yo + grp * coutG * l, false, l, col, grp * k * l, l, k, main, coutG, false);
+            for (int t = 0; t < k && r > 0; t++) System.arraycopy(sums, t * nr + n * r, col, t * l + main, r);
             col2im(simd, col, n, g, dX, accumulate);
         });
     }
@@ -529,8 +554,12 @@ public final class Conv2dKernels {
                     + " floats, got an array of " + a.length);
     }
 
-    /** Per-thread buffers, grown as needed: [0] the column matrix, [1] dY's chunk in the weight gradient's layout. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
+    /**
+     * Per-thread buffers, grown as needed: [0] the column matrix, [1] dY's chunk in the weight gradient's
+     * layout; the calling thread's [2] and [3], every sample's narrow columns of one operand and of the
+     * product (the samples' tasks, which the calling thread also runs, use [0] and [1] only).
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0], new float[0], new float[0]});
 
     private static float[] grow(float[][] scratch, int i, int size) {
         if (scratch[i].length < size) scratch[i] = new float[size];

@@ -95,30 +95,51 @@ public final class MatMul {
     /** {@link #mm} with the kernel chosen by the caller (tests run both twins through here). */
     static void mm(boolean simd, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                    float[] c, int cOff, int m, int n, int k, boolean accumulate) {
+        mm(simd, a, aOff, transA, transA ? m : k, b, bOff, transB, transB ? k : n, c, cOff, n, m, n, k, accumulate);
+    }
+
+    /**
+     * {@link #mm} on matrices inside larger row-major ones: the rows of A, B and C, as stored (before
+     * op), are lda, ldb and ldc floats apart (a block of a convolution sample's columns, say).
+     */
+    static void mm(boolean simd, float[] a, int aOff, boolean transA, int lda, float[] b, int bOff, boolean transB, int ldb,
+                   float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
         if (m == 0 || n == 0) return;
         MULTIPLY_ADDS.add((long) m * n * k);
         boolean nested = Parallel.inTask();
         long t0 = System.nanoTime();
-        multiply(simd, nested, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, accumulate);
+        multiply(simd, nested, a, aOff, transA, lda, b, bOff, transB, ldb, c, cOff, ldc, m, n, k, accumulate);
         long dt = System.nanoTime() - t0;
         NANOS.add(nested ? dt / Parallel.threads() : dt);
     }
 
-    private static void multiply(boolean simd, boolean nested, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
-                                 float[] c, int cOff, int m, int n, int k, boolean accumulate) {
+    /**
+     * How many of n columns the SIMD kernel leaves to a strip one vector wide ({@link #fullStrips}):
+     * the columns past the last full strip when there are full strips and at most VL columns past
+     * them, else 0. Such a strip broadcasts an element of A for every multiply-add, and takes about
+     * twice as long per multiply-add as a full strip; a caller with many such GEMMs can multiply
+     * those columns of all of them in one.
+     */
+    static int narrowColumns(int n) {
+        int rest = n % NR;
+        return n >= NR && rest <= VL ? rest : 0;
+    }
+
+    private static void multiply(boolean simd, boolean nested, float[] a, int aOff, boolean transA, int lda, float[] b, int bOff,
+                                 boolean transB, int ldb, float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
         if (k == 0) {
-            if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
-        int rsA = transA ? 1 : k, csA = transA ? m : 1, rsB = transB ? 1 : n, csB = transB ? k : 1;
+        int rsA = transA ? 1 : lda, csA = transA ? lda : 1, rsB = transB ? 1 : ldb, csB = transB ? ldb : 1;
         // Packing op(B) costs K·N, and a gather when B is stored transposed. With few rows (M = batch) it
         // can be cheaper to compute Cᵀ = op(B)ᵀ·op(A)ᵀ, packing op(A) instead and writing C transposed.
         // Both sides also pay for the multiply-adds on padding (see columns).
         long direct = packing(k, n, csB == 1) + (long) m * n / 2 + padded(m, MR) * columns(n) * k / VL;
         long swapped = packing(k, m, rsA == 1) + 4L * m * n + padded(n, MR) * columns(m) * k / VL;
         Operands o = swapped < direct
-                ? new Operands(simd, b, bOff, csB, rsB, a, aOff, csA, rsA, c, cOff, 1, n, n, m, k, fullStrips(m), accumulate)
-                : new Operands(simd, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, n, 1, m, n, k, fullStrips(n), accumulate);
+                ? new Operands(simd, b, bOff, csB, rsB, a, aOff, csA, rsA, c, cOff, 1, ldc, n, m, k, fullStrips(m), accumulate)
+                : new Operands(simd, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, ldc, 1, m, n, k, fullStrips(n), accumulate);
         int strips = o.strips(), rowBlocks = (o.m + MR - 1) / MR, rows = o.m;
         int threads = nested || (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
         if (threads == 1) {

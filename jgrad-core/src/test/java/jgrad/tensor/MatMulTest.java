@@ -90,6 +90,39 @@ class MatMulTest {
                 }
     }
 
+    /**
+     * Blocks inside larger row-major matrices (rows lda, ldb, ldc apart) against the same blocks copied
+     * out: the same bits, in every transpose, with and without accumulating, in both twins, and C's
+     * floats outside the block left alone. Among the shapes, a convolution sample's first 192 of 196
+     * columns, as the convolution multiplies them.
+     */
+    @Test
+    void blocksOfLargerMatricesGiveTheBitsOfTheBlocksAlone() {
+        Rng rng = new Rng(6);
+        int[][] shapes = {{64, 192, 288, 0, 4, 4}, {288, 192, 64, 0, 4, 4}, {5, 70, 9, 3, 2, 7}, {9, 17, 600, 1, 5, 2}, {1, 1, 1, 2, 2, 2}};
+        for (int[] s : shapes)
+            for (int t = 0; t < 16; t++) {
+                int m = s[0], n = s[1], k = s[2];
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0, acc = (t & 4) != 0, simd = (t & 8) != 0;
+                int rowsA = ta ? k : m, colsA = ta ? m : k, rowsB = tb ? n : k, colsB = tb ? k : n;
+                int lda = colsA + s[3], ldb = colsB + s[4], ldc = n + s[5];
+                float[] a = random(rng, rowsA * lda), b = random(rng, rowsB * ldb), c = random(rng, m * ldc), c0 = c.clone();
+                float[] aBlock = new float[rowsA * colsA], bBlock = new float[rowsB * colsB], cBlock = new float[m * n];
+                for (int i = 0; i < rowsA; i++) System.arraycopy(a, i * lda, aBlock, i * colsA, colsA);
+                for (int i = 0; i < rowsB; i++) System.arraycopy(b, i * ldb, bBlock, i * colsB, colsB);
+                for (int i = 0; i < m; i++) System.arraycopy(c, i * ldc, cBlock, i * n, n);
+                MatMul.mm(simd, a, 0, ta, lda, b, 0, tb, ldb, c, 0, ldc, m, n, k, acc);
+                MatMul.mm(simd, aBlock, 0, ta, bBlock, 0, tb, cBlock, 0, m, n, k, acc);
+                String what = "mm " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc + " simd=" + simd;
+                for (int i = 0; i < m; i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(cBlock, i * n, (i + 1) * n),
+                            java.util.Arrays.copyOfRange(c, i * ldc, i * ldc + n), what + " row " + i);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(c0, i * ldc + n, (i + 1) * ldc),
+                            java.util.Arrays.copyOfRange(c, i * ldc + n, (i + 1) * ldc), what + " past row " + i);
+                }
+            }
+    }
+
     @Test
     void longKInBlocksGivesTheScalarTwinsBits() {
         // K past two blocks: the SIMD tiles keep their sums in memory between blocks, the scalar twin runs each chain through
