@@ -148,7 +148,7 @@ public final class PoolKernels {
      * window with stride 2, no padding and no dilation.
      */
     public static void maxPool2x2Normalized(float[] x, Normalized bn, float[] y, int[] indices, Geometry g) {
-        if (!isPool2x2(g)) throw new IllegalArgumentException("a normalised max pooling takes a 2x2 window with stride 2, got " + g);
+        requirePool2x2(g);
         need(x.length, "max_pool2d input", g.inputSize(), g);
         need(y.length, "max_pool2d output", g.outputSize(), g);
         need(indices.length, "max_pool2d indices", g.outputSize(), g);
@@ -157,10 +157,10 @@ public final class PoolKernels {
         maxPool2dUnpadded(x, bn, y, indices, g);
     }
 
-    /** Whether g is {@code nn.MaxPool2d(2)}'s geometry: a 2×2 window, stride 2, no padding or dilation. */
-    public static boolean isPool2x2(Geometry g) {
-        return g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0
-                && g.dilH() == 1 && g.dilW() == 1;
+    /** Refuses any geometry but {@code nn.MaxPool2d(2)}'s: a 2×2 window, stride 2, no padding or dilation. */
+    private static void requirePool2x2(Geometry g) {
+        if (g.kH() != 2 || g.kW() != 2 || g.strideH() != 2 || g.strideW() != 2 || g.padH() != 0 || g.padW() != 0 || g.dilH() != 1 || g.dilW() != 1)
+            throw new IllegalArgumentException("a normalised max pooling takes a 2x2 window with stride 2, got " + g);
     }
 
     /**
@@ -337,7 +337,7 @@ public final class PoolKernels {
      * dY, y and indices: [N, C, H/2, W/2], dZ: [N, C, H, W].
      */
     public static void maxPool2x2NormalizedBackward(float[] dY, float[] y, float slope, int[] indices, float[] dZ, Geometry g) {
-        if (!isPool2x2(g)) throw new IllegalArgumentException("a normalised max pooling takes a 2x2 window with stride 2, got " + g);
+        requirePool2x2(g);
         need(y.length, "max_pool2d output", g.outputSize(), g);
         maxPool2dBackward(dY, y, slope, indices, dZ, g, false);
     }
