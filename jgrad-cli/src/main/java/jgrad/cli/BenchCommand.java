@@ -32,7 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * peak this machine reaches in a register-only FMA loop (measured first): end to end
  * ({@code gflops}, {@code peak_pct}), the step's GEMM arithmetic over the whole epoch time, and the
  * GEMMs' own ({@code gemm_gflops}, {@code gemm_peak_pct}), the same arithmetic over the time spent
- * inside {@link MatMul#mm}, which is {@code gemm_time_pct} of the epochs after the first.
+ * inside {@link MatMul#mm}, which is {@code gemm_time_pct} of the epochs after the first. With more
+ * than one thread each epoch's line also gives the cores' round trip ({@link Peak#roundTripNanos}),
+ * which shows when a virtual machine's host has moved its cores apart.
  */
 @Command(name = "bench", modelTransformer = SettingOptions.Threads.class, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training and evaluation speed of the presets on real Fashion-MNIST."})
@@ -87,7 +89,8 @@ final class BenchCommand implements Callable<Integer> {
                     int at = e.epoch() == 1 ? 0 : 2;
                     gemm[at] = MatMul.multiplyAdds();
                     gemm[at + 1] = MatMul.nanos();
-                    out.printf(Locale.ROOT, "  %s epoch %d: %.3f s, loss %.4f%n", p.id(), e.epoch(), e.seconds(), e.meanLoss());
+                    out.printf(Locale.ROOT, "  %s epoch %d: %.3f s, loss %.4f%s%n", p.id(), e.epoch(), e.seconds(), e.meanLoss(),
+                            t > 1 ? String.format(Locale.ROOT, ", core round trip %.0f ns", Peak.roundTripNanos()) : "");
                     out.flush();
                 }
             });
