@@ -225,7 +225,7 @@ public final class Conv2dKernels {
         need(x, "input [N, Cin, H, W]", g.inputShape());
         need(dW, "weight gradient [Cout, Cin/groups, kH, kW]", g.weightShape());
         if (dB != null) need(dB, "bias gradient [Cout]", g.cout());
-        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups(), chunk = g.chunk();
+        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), chunk = g.chunk();
         // every chunk adds its share, onto zeros unless accumulating
         if (!accumulate) {
             Arrays.fill(dW, 0, g.weightSize(), 0f);
@@ -240,15 +240,33 @@ public final class Conv2dKernels {
             weightGradientInLanes(simd, dY, x, dW, g);
             return;
         }
-        float[][] scratch = SCRATCH.get();
-        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
-            int nb = Math.min(chunk, g.n() - n0), cols = nb * l;
-            float[] col = grow(scratch, 0, g.cin() * g.kH() * g.kW() * cols), dy = grow(scratch, 1, g.cout() * cols);
-            im2col(x, n0, nb, g, col);
-            gather(dy, dY, n0, nb, g);
-            for (int grp = 0; grp < g.groups(); grp++)
-                MatMul.mm(simd, dy, grp * coutG * cols, false, col, grp * k * cols, true, dW, grp * coutG * k, coutG, k, cols, true);
+        int chunks = Math.ceilDiv(g.n(), chunk), size = g.weightSize();
+        if (chunks < 2 || Parallel.threads() < 2 || Parallel.inTask()) {
+            for (int c = 0; c < chunks; c++) chunkGradient(simd, dY, x, dW, 0, c * chunk, g, true);
+            return;
         }
+        // Each chunk's sum is a GEMM of its own (on one thread, with its samples, mostly the ones that thread's
+        // share of the forward and backward passes left in its cache); they are then added in chunk order,
+        // which is what each chunk's GEMM adding its sum onto dW did.
+        float[] sums = grow(SCRATCH.get(), 2, chunks * size);
+        Parallel.run(chunks, c -> chunkGradient(simd, dY, x, sums, c * size, c * chunk, g, false));
+        for (int c = 0; c < chunks; c++)
+            for (int i = 0; i < size; i++) dW[i] += sums[c * size + i];
+    }
+
+    /**
+     * The chunk of samples n0 .. n0 + chunk: out[off ..] (+)= its share of dW, Σ over its samples and positions
+     * of dY·x, as one GEMM of the gathered dY and the unfolded x, assigned or added onto out.
+     */
+    private static void chunkGradient(boolean simd, float[] dY, float[] x, float[] out, int off, int n0, Geometry g, boolean accumulate) {
+        int l = g.ho() * g.wo(), k = g.weightSize() / g.cout(), coutG = g.cout() / g.groups();
+        int nb = Math.min(g.chunk(), g.n() - n0), cols = nb * l;
+        float[][] scratch = SCRATCH.get();
+        float[] col = grow(scratch, 0, g.cin() * g.kH() * g.kW() * cols), dy = grow(scratch, 1, g.cout() * cols);
+        im2col(x, n0, nb, g, col);
+        gather(dy, dY, n0, nb, g);
+        for (int grp = 0; grp < g.groups(); grp++)
+            MatMul.mm(simd, dy, grp * coutG * cols, false, col, grp * k * cols, true, out, off + grp * coutG * k, coutG, k, cols, accumulate);
     }
 
     /** Filters with at most this many taps have their weight gradient summed in lanes ({@link #weightGradientInLanes}). */
@@ -557,7 +575,8 @@ public final class Conv2dKernels {
     /**
      * Per-thread buffers, grown as needed: [0] the column matrix, [1] dY's chunk in the weight gradient's
      * layout; the calling thread's [2] and [3], every sample's narrow columns of one operand and of the
-     * product (the samples' tasks, which the calling thread also runs, use [0] and [1] only).
+     * product, or [2] the weight gradient's sums by chunk (the tasks, which the calling thread also
+     * runs, use [0] and [1] only).
      */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0], new float[0], new float[0]});
 
