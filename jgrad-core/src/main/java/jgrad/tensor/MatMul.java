@@ -144,6 +144,16 @@ public final class MatMul {
         int threads = nested || (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
         if (threads == 1) {
             for (int s = 0; s < strips; s++) o.strip(s, 0, rows);
+        } else if (o.inPlace(0) && rowBlocks >= 2 * threads) {
+            // B is read in place, so splitting the rows costs no extra packing (a narrow last strip, k·VL
+            // floats, is packed by each task). A thread then writes whole rows of C, the layout that the
+            // element-wise kernels after it (an optimizer step over a weight gradient) split the same way,
+            // so that C stays in the cache of the thread that reads it next.
+            int tasks = Math.min(rowBlocks, TASKS_PER_THREAD * threads), per = (rowBlocks + tasks - 1) / tasks;
+            Parallel.run(tasks, t -> {
+                int i0 = Math.min(rows, t * per * MR), i1 = Math.min(rows, (t + 1) * per * MR);
+                for (int s = 0; s < strips && i0 < i1; s++) o.strip(s, i0, i1);
+            });
         } else if (strips >= 2 * threads || strips >= rowBlocks) {
             Parallel.run(strips, s -> o.strip(s, 0, rows));
         } else {

@@ -139,20 +139,31 @@ class MatMulTest {
             }
     }
 
+    /**
+     * One thread against two, on a shape for each way of splitting the work: the shared panel of
+     * a batch's forward pass (64×256×784, B transposed), column strips (128×3136×64 from Aᵀ, B too
+     * large to read in place), and row ranges over a B read in place (a weight gradient, 512×784×64
+     * from Aᵀ, whose last 16 columns take a narrow strip).
+     */
     @Test
     void sameInputsGiveBitIdenticalResultsAcrossThreadCounts() {
         Rng rng = new Rng(3);
-        int m = 64, n = 256, k = 784;
-        float[] a = random(rng, m * k), b = random(rng, k * n), c1 = new float[m * n], c2 = new float[m * n];
+        int[][] shapes = {{64, 256, 784, 0, 1}, {128, 3136, 64, 1, 0}, {512, 784, 64, 1, 0}};
         int before = Parallel.threads();
         try {
-            Parallel.setThreads(1);
-            MatMul.mm(a, 0, false, b, 0, true, c1, 0, m, n, k, false);
-            Parallel.setThreads(2);
-            MatMul.mm(a, 0, false, b, 0, true, c2, 0, m, n, k, false);
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                boolean ta = s[3] == 1, tb = s[4] == 1;
+                float[] a = random(rng, m * k), b = random(rng, k * n), c1 = new float[m * n], c2 = new float[m * n];
+                Parallel.setThreads(1);
+                MatMul.mm(a, 0, ta, b, 0, tb, c1, 0, m, n, k, false);
+                Parallel.setThreads(2);
+                MatMul.mm(a, 0, ta, b, 0, tb, c2, 0, m, n, k, false);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(c1, c2, m + "x" + n + "x" + k);
+                assertClose(naive(a, ta, b, tb, m, n, k), c2, null, m + "x" + n + "x" + k + " on 2 threads");
+            }
         } finally {
             Parallel.setThreads(before);
         }
-        org.junit.jupiter.api.Assertions.assertArrayEquals(c1, c2);
     }
 }
