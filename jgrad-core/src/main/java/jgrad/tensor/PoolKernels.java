@@ -310,8 +310,12 @@ public final class PoolKernels {
         need(indices.length, "max_pool2d indices", g.outputSize(), g);
         need(dX.length, "max_pool2d input gradient", g.inputSize(), g);
         int hw = g.h() * g.w(), l = g.ho() * g.wo();
+        // nn.MaxPool2d(2) onto zeros on an even width: a vector body that writes each element of dX once, with no fill first
+        boolean vector = Simd.ENABLED && !accumulate && g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2
+                && g.padH() == 0 && g.padW() == 0 && g.dilH() == 1 && g.dilW() == 1 && g.w() % 2 == 0;
         Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain(hw + l), (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
+                if (vector && maxPool2x2BackwardPlane(dY, y, slope, indices, dX, p, g.h(), g.w(), g.ho(), g.wo(), hi * hw)) continue;
                 if (!accumulate) Arrays.fill(dX, p * hw, (p + 1) * hw, 0f);
                 for (int o = p * l; o < (p + 1) * l; o++) {
                     int i = indices[o];
@@ -326,6 +330,88 @@ public final class PoolKernels {
                 }
             }
         });
+    }
+
+    /** Lane j of a vector of input columns takes output j/2 of the even-column vector (j even) or of the odd one (j + VL). */
+    private static final float[] ZIP = new float[VL];
+
+    static {
+        for (int j = 0; j < VL; j++) ZIP[j] = j / 2 + j % 2 * VL;
+    }
+
+    /**
+     * One (n, c) plane p of {@link #maxPool2dBackward} onto zeros, for nn.MaxPool2d(2) on an even
+     * width: each output's value goes to the tap its index names and +0 to the window's other three
+     * taps, so every element of the plane is written once and nothing is filled first. A vector
+     * holds VL outputs of a row, or two whole rows when a row has at most VL/2 outputs (as in
+     * {@link #maxPool2x2Plane}); the even and odd columns of each input row are interleaved by a
+     * two-vector lane selection. The values are the scalar loop's: 0 + dY (a −0 becomes +0), then
+     * act' from y's sign.
+     *
+     * <p>Stores are whole vectors, in increasing order of address: the lanes past a row's end land
+     * in later rows, which later stores of this plane write (a row's top input row is stored whole
+     * before its bottom one), or in the next plane, which this task writes afterwards; {@code limit},
+     * the end of the task's planes in dX, bounds them. The rows after the last such vector, and a last
+     * odd input row, are written by scalar loops. Returns false, with the plane part written, when an
+     * index is neither −1 nor a tap of its own window; the caller then runs the general loop.
+     */
+    private static boolean maxPool2x2BackwardPlane(float[] dY, float[] y, float slope, int[] indices, float[] dX, int p, int h, int w,
+                                                   int ho, int wo, int limit) {
+        int hw = h * w, plane = p * hw, out = p * ho * wo;
+        long readable = Math.min(Math.min(dY.length, indices.length), y == null ? Integer.MAX_VALUE : y.length);
+        boolean pairs = 2 * wo <= VL;
+        int split = pairs ? wo : VL, last = (wo - 1) / VL * VL;
+        FloatVector zip = FloatVector.fromArray(S, ZIP, 0), zipNext = zip.add(pairs ? wo : VL / 2f), zero = FloatVector.zero(S);
+        VectorMask<Float> zeroSlope = S.maskAll(slope == 0f);
+        IntVector lane = IntVector.zero(I).addIndex(1);
+        // each lane's window: its top-left tap's offset from the vector's first window
+        IntVector twice = lane.mul(2).add(2 * w - 2 * split, lane.compare(VectorOperators.GE, split));
+        int oh = 0;
+        for (; oh < ho; oh += pairs ? 2 : 1) {
+            int first = 2 * oh * w;
+            long reach = pairs ? (long) plane + first + 3L * w + VL : (long) plane + first + w + 2L * last + 2L * VL;
+            if ((long) out + oh * wo + last + VL > readable || reach > limit) break;
+            int valid = pairs && oh + 1 < ho ? 2 * wo : wo;
+            for (int bottom = 0; bottom < (pairs ? 1 : 2); bottom++)
+                for (int ow = 0; ow <= last; ow += VL) {
+                    int o = out + oh * wo + ow, at = first + 2 * ow;
+                    FloatVector g = FloatVector.fromArray(S, dY, o).add(0f);
+                    FloatVector d = y == null ? g
+                            : g.blend(g.mul(slope).blend(0f, zeroSlope), FloatVector.fromArray(S, y, o).compare(VectorOperators.LE, 0f));
+                    IntVector idx = IntVector.fromArray(I, indices, o), t = idx.sub(twice.add(at));
+                    VectorMask<Integer> t0 = t.compare(VectorOperators.EQ, 0), t1 = t.compare(VectorOperators.EQ, 1),
+                            t2 = t.compare(VectorOperators.EQ, w), t3 = t.compare(VectorOperators.EQ, w + 1);
+                    if (bottom == 0 && lane.compare(VectorOperators.LT, valid - ow)
+                            .andNot(t0.or(t1).or(t2).or(t3).or(idx.compare(VectorOperators.EQ, -1))).anyTrue()) return false;
+                    if (pairs) {
+                        // rows 2·oh to 2·oh + 3 in order: the first output row's top and bottom taps, then the second's
+                        FloatVector e0 = zero.blend(d, t0.cast(S)), e1 = zero.blend(d, t1.cast(S)), e2 = zero.blend(d, t2.cast(S)),
+                                e3 = zero.blend(d, t3.cast(S));
+                        zip.selectFrom(e0, e1).intoArray(dX, plane + at);
+                        zip.selectFrom(e2, e3).intoArray(dX, plane + at + w);
+                        zipNext.selectFrom(e0, e1).intoArray(dX, plane + at + 2 * w);
+                        zipNext.selectFrom(e2, e3).intoArray(dX, plane + at + 3 * w);
+                    } else {
+                        FloatVector even = zero.blend(d, (bottom == 0 ? t0 : t2).cast(S)), odd = zero.blend(d, (bottom == 0 ? t1 : t3).cast(S));
+                        int i = plane + at + bottom * w;
+                        zip.selectFrom(even, odd).intoArray(dX, i);
+                        zipNext.selectFrom(even, odd).intoArray(dX, i + VL);
+                    }
+                }
+        }
+        for (; oh < ho; oh++) {
+            Arrays.fill(dX, plane + 2 * oh * w, plane + 2 * (oh + 1) * w, 0f);
+            for (int ow = 0, o = out + oh * wo; ow < wo; ow++, o++) {
+                int i = indices[o], t = i - 2 * oh * w - 2 * ow;
+                if (i == -1) continue;
+                if (t != 0 && t != 1 && t != w && t != w + 1) return false;
+                float v = 0f + dY[o];
+                if (y != null && y[o] <= 0f) v = slope == 0f ? 0f : v * slope;
+                dX[plane + i] = v;
+            }
+        }
+        Arrays.fill(dX, plane + 2 * ho * w, plane + hw, 0f);
+        return true;
     }
 
     /**

@@ -199,12 +199,14 @@ class PoolKernelsTest {
         Rng rng = new Rng(41);
         int before = Parallel.threads();
         try {
-            for (int[] hw : new int[][]{{15, 14}, {9, 13}, {5, 3}, {7, 2 * Simd.VL + 3}}) {
+            for (int[] hw : new int[][]{{15, 14}, {9, 13}, {5, 3}, {7, 2 * Simd.VL + 3}, {14, 14}, {7, 2 * Simd.VL + 2}, {8, 4}}) {
                 int l = hw[0] / 2 * (hw[1] / 2), planes = 2 * Conv2dKernels.grain(4L * l) + 3;
                 Geometry g = new Geometry(1, planes, hw[0], hw[1], 2, 2, 2, 2, 0, 0, 1, 1);
-                float[] x = values(rng, g.inputSize()), want = new float[g.outputSize()];
+                float[] x = values(rng, g.inputSize()), want = new float[g.outputSize()], dY = values(rng, g.outputSize());
                 int[] wantIdx = new int[g.outputSize()];
                 naiveMax(x, g, want, wantIdx);
+                float[] wantDX = new float[g.inputSize()];
+                for (int o = 0; o < wantIdx.length; o++) wantDX[o / l * hw[0] * hw[1] + wantIdx[o]] += dY[o];
                 for (int threads = 1; threads <= 2; threads++) {
                     Parallel.setThreads(threads);
                     float[] y = values(rng, g.outputSize());
@@ -212,6 +214,9 @@ class PoolKernelsTest {
                     PoolKernels.maxPool2dForward(x, y, idx, g);
                     assertArrayEquals(want, y, threads + " threads, max " + g);
                     assertArrayEquals(wantIdx, idx, threads + " threads, argmax " + g);
+                    float[] dX = values(rng, g.inputSize());
+                    PoolKernels.maxPool2dBackward(dY, idx, dX, g, false);
+                    assertArrayEquals(wantDX, dX, threads + " threads, max backward " + g);
                 }
             }
         } finally {
@@ -310,6 +315,20 @@ class PoolKernelsTest {
         float[] dX = {5};
         PoolKernels.maxPool2dBackward(new float[]{1}, idx, dX, hollow, false);
         assertArrayEquals(new float[]{0}, dX);
+        // an index of −1 passes nothing, and one outside its own window but inside the plane still gets its gradient,
+        // as the general loop gives them, on a width the vector body takes
+        Geometry wide = new Geometry(1, 1, 4, 2 * Simd.VL + 2, 2, 2, 2, 2, 0, 0, 1, 1);
+        int[] odd = new int[wide.outputSize()];
+        float[] ones = new float[odd.length];
+        java.util.Arrays.fill(ones, 1f);
+        for (int o = 0; o < odd.length; o++) odd[o] = 2 * (o / wide.wo()) * wide.w() + 2 * (o % wide.wo());
+        odd[1] = -1;
+        odd[wide.wo() + 2] = 0;
+        float[] routed = values(new Rng(5), wide.inputSize()), expected = new float[wide.inputSize()];
+        for (int o = 0; o < odd.length; o++) if (odd[o] >= 0) expected[odd[o]] += 1f;
+        PoolKernels.maxPool2dBackward(ones, odd, routed, wide, false);
+        assertArrayEquals(expected, routed);
+        assertEquals(2f, routed[0], "two outputs routed to one element add up");
         // a corrupt index is an error, not a write into another plane
         String m = assertThrows(IllegalArgumentException.class,
                 () -> PoolKernels.maxPool2dBackward(new float[]{1}, new int[]{4}, new float[4], g22, false)).getMessage();
