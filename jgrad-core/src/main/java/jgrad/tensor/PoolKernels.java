@@ -39,7 +39,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The kernels are threaded across (n, c) planes (one task owns whole planes of the output, and
  * of dX in the backward passes). Max pooling with a 2×2 window and stride 2, the cnn's, has a
  * Vector API body that splits the input rows into even and odd columns with two-vector lane
- * selections; the other kernels, and that one's scalar twin ({@link Simd}), are scalar loops.
+ * selections, and its backward onto zeros (on an even width) one that interleaves them back; the
+ * other kernels, and those two's scalar twins ({@link Simd}), are scalar loops.
  */
 public final class PoolKernels {
     private PoolKernels() {}
