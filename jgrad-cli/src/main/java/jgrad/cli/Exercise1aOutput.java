@@ -46,7 +46,8 @@ final class Exercise1aOutput {
         out.printf(Locale.ROOT, "   1c network (784-256-128-10, seed 0), one Fashion-MNIST batch of %d, %d parameters sampled: max relative error %.2e%n",
                 b.size(), c.sampled(), c.maxRelativeError());
         out.println();
-        out.println("-- (4) cost: one backward pass against 2·P forward passes (median of 5, batch of 64)");
+        out.printf(Locale.ROOT, "-- (4) cost: one backward pass against 2·P forward passes (median of 5 after %.0f s of untimed passes, batch of 64)%n",
+                Exercise1a.WARM_UP_NANOS / 1e9);
         var cost = Exercise1a.cost(net, flat, b.labels(), 5);
         out.printf(Locale.ROOT, "   one forward pass %.2f ms; forward + backward %.2f ms; P = %,d parameters%n", cost.forward() * 1e3,
                 cost.backward() * 1e3, cost.parameters());

@@ -195,7 +195,10 @@ public final class Exercise1a {
         }
     }
 
-    /** Median seconds of one forward pass and of one forward-and-backward pass of {@code model} on the batch. */
+    /**
+     * Median seconds of one forward pass and of one forward-and-backward pass of {@code model} on the
+     * batch, timed after {@link #WARM_UP_NANOS} of untimed passes.
+     */
     public record Cost(long parameters, double forward, double backward) {
         /** Finite differences' 2·P forward passes, extrapolated from one. */
         public double finiteDifferences() {
@@ -207,21 +210,35 @@ public final class Exercise1a {
         }
     }
 
+    /**
+     * How long {@link #cost} runs its passes untimed first. A fresh JVM runs the first passes before
+     * the JIT has compiled the kernels, each 100 times slower or more; timing those would measure the
+     * compiler rather than the network.
+     */
+    public static final long WARM_UP_NANOS = 1_000_000_000L;
+
     public static Cost cost(Module model, Tensor x, Tensor labels, int repeats) {
+        for (long until = System.nanoTime() + WARM_UP_NANOS; System.nanoTime() < until; ) passes(model, x, labels);
         double[] f = new double[repeats], b = new double[repeats];
         for (int r = 0; r < repeats; r++) {
-            long t0 = System.nanoTime();
-            try (var g = GradMode.noGrad()) {
-                Losses.crossEntropy(model.forward(x), labels, Reduction.MEAN).item();
-            }
-            long t1 = System.nanoTime();
-            model.zeroGrad();
-            Losses.crossEntropy(model.forward(x), labels, Reduction.MEAN).backward();
-            f[r] = (t1 - t0) / 1e9;
-            b[r] = (System.nanoTime() - t1) / 1e9;
+            long[] t = passes(model, x, labels);
+            f[r] = t[0] / 1e9;
+            b[r] = t[1] / 1e9;
         }
         long p = model.parameters().stream().mapToLong(Tensor::numel).sum();
         return new Cost(p, median(f), median(b));
+    }
+
+    /** One forward pass without gradients, then one forward and backward pass: their nanoseconds. */
+    private static long[] passes(Module model, Tensor x, Tensor labels) {
+        long t0 = System.nanoTime();
+        try (var g = GradMode.noGrad()) {
+            Losses.crossEntropy(model.forward(x), labels, Reduction.MEAN).item();
+        }
+        long t1 = System.nanoTime();
+        model.zeroGrad();
+        Losses.crossEntropy(model.forward(x), labels, Reduction.MEAN).backward();
+        return new long[]{t1 - t0, System.nanoTime() - t1};
     }
 
     private static double median(double[] v) {
