@@ -158,10 +158,14 @@ public final class PoolKernels {
         maxPool2dUnpadded(x, bn, y, indices, g);
     }
 
-    /** Refuses any geometry but {@code nn.MaxPool2d(2)}'s: a 2×2 window, stride 2, no padding or dilation. */
+    /** Whether the geometry is {@code nn.MaxPool2d(2)}'s: a 2×2 window, stride 2, no padding or dilation. */
+    private static boolean isPool2x2(Geometry g) {
+        return g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0 && g.dilH() == 1 && g.dilW() == 1;
+    }
+
+    /** Refuses any geometry but {@code nn.MaxPool2d(2)}'s ({@link #isPool2x2}). */
     private static void requirePool2x2(Geometry g) {
-        if (g.kH() != 2 || g.kW() != 2 || g.strideH() != 2 || g.strideW() != 2 || g.padH() != 0 || g.padW() != 0 || g.dilH() != 1 || g.dilW() != 1)
-            throw new IllegalArgumentException("a normalised max pooling takes a 2x2 window with stride 2, got " + g);
+        if (!isPool2x2(g)) throw new IllegalArgumentException("a normalised max pooling takes a 2x2 window with stride 2, got " + g);
     }
 
     /**
@@ -312,8 +316,7 @@ public final class PoolKernels {
         need(dX.length, "max_pool2d input gradient", g.inputSize(), g);
         int hw = g.h() * g.w(), l = g.ho() * g.wo();
         // nn.MaxPool2d(2) onto zeros on an even width: a vector body that writes each element of dX once, with no fill first
-        boolean vector = Simd.ENABLED && !accumulate && g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2
-                && g.padH() == 0 && g.padW() == 0 && g.dilH() == 1 && g.dilW() == 1 && g.w() % 2 == 0;
+        boolean vector = Simd.ENABLED && !accumulate && isPool2x2(g) && g.w() % 2 == 0;
         Parallel.forRange(g.n() * g.c(), Conv2dKernels.grain(hw + l), (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 if (vector && maxPool2x2BackwardPlane(dY, y, slope, indices, dX, p, g.h(), g.w(), g.ho(), g.wo(), hi * hw)) continue;
@@ -324,13 +327,19 @@ public final class PoolKernels {
                         throw new IllegalArgumentException("max_pool2d indices[" + o + "] = " + i + " is outside the " + g.h() + "x" + g.w()
                                 + " input plane");
                     if (i < 0) continue;
-                    float v = dX[p * hw + i] + dY[o];
-                    // act'(z) applied to the sum, as the activation's backward sees it (a -0 gradient has become +0)
-                    if (y != null && y[o] <= 0f) v = slope == 0f ? 0f : v * slope;
-                    dX[p * hw + i] = v;
+                    dX[p * hw + i] = throughActivation(dX[p * hw + i] + dY[o], y, slope, o);
                 }
             }
         });
+    }
+
+    /**
+     * act'(z)·v for the gradient v routed to output o's maximum, as the activation's backward sees it:
+     * {@code y ≤ 0 ? slope·v : v}, 0 when slope is 0 (y null: no activation). v is a sum onto dX, so
+     * a −0 gradient has already become +0.
+     */
+    private static float throughActivation(float v, float[] y, float slope, int o) {
+        return y != null && y[o] <= 0f ? (slope == 0f ? 0f : v * slope) : v;
     }
 
     /** Lane j of a vector of input columns takes output j/2 of the even-column vector (j even) or of the odd one (j + VL). */
@@ -406,9 +415,7 @@ public final class PoolKernels {
                 int i = indices[o], t = i - 2 * oh * w - 2 * ow;
                 if (i == -1) continue;
                 if (t != 0 && t != 1 && t != w && t != w + 1) return false;
-                float v = 0f + dY[o];
-                if (y != null && y[o] <= 0f) v = slope == 0f ? 0f : v * slope;
-                dX[plane + i] = v;
+                dX[plane + i] = throughActivation(0f + dY[o], y, slope, o);
             }
         }
         Arrays.fill(dX, plane + 2 * ho * w, plane + hw, 0f);
